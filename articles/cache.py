@@ -1,0 +1,37 @@
+"""Cached figures that stay fresh across processes.
+
+The importer runs in another process than the web workers (and, in production, on other hosts),
+so nothing may be cached under a key that an import cannot invalidate. Every cached value is keyed
+by the data version: one row in the database that every import batch and every staff edit bumps.
+Reading it is one cheap query; a bump makes every older key unreachable in every process at once.
+"""
+
+from django.core.cache import cache
+from django.db.models import F
+
+from .models import DataVersion
+
+TIMEOUT_SECONDS = 300
+
+
+def current_data_version():
+    row = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return row or 0
+
+
+def bump_data_version():
+    """Call inside the transaction that changed the data, so the bump commits with it."""
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def cached(name, compute, *, version=None, timeout=TIMEOUT_SECONDS):
+    """`compute()` cached under `name` for the current data version."""
+    if version is None:
+        version = current_data_version()
+    key = f"newsroom:{name}:v{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -1,0 +1,105 @@
+"""The typed records that parsing produces and storing consumes. Pure Python, no Django."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input file: which file, which field (or YAML line), and why."""
+
+    path: str
+    message: str
+    field: str = ""  # "" when it concerns the whole file
+    line: int | None = None  # 1-based line in the file, when known
+    severity: str = "error"  # "error": the file is not imported; "warning": imported, normalised
+
+    def __str__(self):
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f": {self.field}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImageRecord:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    is_cached: bool | None = None
+    title: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ProviderRecord:
+    domain: str  # lower-cased
+    name: str
+    images: list[dict] = field(default_factory=list)  # [{"url", "width", "height"}]
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class RelatedRecord:
+    """An entry of `related`: enough to create a stub Article keyed by `url`."""
+
+    url: str
+    title: str
+    excerpt: str = ""
+    published_at: datetime | None = None
+    web_url: str = ""
+    amp_url: str = ""
+    cdn_amp_url: str = ""
+    type: str = ""
+    quality: int | None = None
+    provider: ProviderRecord | None = None
+    images: list[ImageRecord] = field(default_factory=list)
+    # The entry as the file wrote it, validated, in the file's key order (JSON-safe: datetimes
+    # as ISO 8601 strings), so that export reproduces it.
+    entry: dict = field(default_factory=dict)
+
+
+@dataclass
+class ArticleRecord:
+    url: str  # webUrl, else originalUrl: the identity
+    title: str
+    published_at: datetime  # aware, UTC
+    excerpt: str = ""
+    body: str = ""
+    category: str = ""
+    type: str = ""
+    original_url: str = ""
+    web_url: str = ""
+    amp_url: str = ""
+    cdn_amp_url: str = ""
+    quality: int | None = None
+    heat: int | None = None  # None when absent or -1
+    published: bool | None = None  # the file's flag; None = absent (= published)
+    deleted: bool | None = None
+    provider: ProviderRecord | None = None
+    topics: list[str] = field(default_factory=list)  # display names, de-duplicated by name key
+    images: list[ImageRecord] = field(default_factory=list)
+    related: list[RelatedRecord] = field(default_factory=list)
+    secured: str = ""
+    extra: dict = field(default_factory=dict)  # unknown keys, JSON-safe
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class TopicRecord:
+    """A taxonomy file (`topics/*.yaml`)."""
+
+    external_id: str
+    name: str
+    shortname: str = ""
+    parent: str = ""  # a topic name
+    description: str = ""
+    keywords: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    position: int = 1000  # from the file-name prefix ("02-…")
+    extra: dict = field(default_factory=dict)  # services and any other key
+    warnings: list[Problem] = field(default_factory=list)

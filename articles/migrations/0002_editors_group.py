@@ -1,0 +1,48 @@
+"""The "Editors" group: curate articles, topics and providers and run imports; no deletes, no users."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITOR_PERMISSIONS = {
+    "article": ["view", "change"],
+    "articleimage": ["view", "add", "change"],
+    "relatedlink": ["view"],
+    "topic": ["view", "change", "add"],
+    "topicalias": ["view"],
+    "provider": ["view", "change", "add"],
+    "provideralias": ["view"],
+    "importrun": ["view", "add"],
+    "importproblem": ["view"],
+}
+
+
+def create_editors(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure ours exist now.
+    # (The stub app config needs models_module set for create_permissions to act on it.)
+    app_config = apps.get_app_config("articles")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    codenames = [
+        f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
+
+
+def remove_editors(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_editors, remove_editors)]

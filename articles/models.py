@@ -1,0 +1,403 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def name_key(name):
+    """How topic names are matched: "Machine  learning " == "machine learning"."""
+    return " ".join(str(name).split()).casefold()
+
+
+def slug_for(text, fallback="item", max_length=80):
+    slug = slugify(text, allow_unicode=False)[:max_length].strip("-")
+    return slug or fallback
+
+
+class Provider(models.Model):
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="Lower-case domain; the provider's identity."
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    # Logo images as given: [{"url", "width", "height"}, …], smallest first is used as the logo.
+    images = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Keys of the record we keep as-is."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name or self.domain
+
+    def get_absolute_url(self):
+        return reverse("articles:provider_detail", args=[self.domain])
+
+    @property
+    def logo(self):
+        """The smallest logo image dict, or None."""
+        sized = [img for img in self.images if isinstance(img, dict) and img.get("url")]
+        if not sized:
+            return None
+        return min(sized, key=lambda img: (img.get("width") or 0) * (img.get("height") or 0))
+
+
+class ProviderAlias(models.Model):
+    """A domain folded into another provider by a merge; imports and old URLs follow it."""
+
+    domain = models.CharField(max_length=253, unique=True)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self):
+        return f"{self.domain} → {self.provider.domain}"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(
+        max_length=200,
+        unique=True,
+        editable=False,
+        help_text="Case/space-folded name for matching.",
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    external_id = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, help_text="`_id` of the taxonomy file."
+    )
+    shortname = models.CharField(max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    images = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Keys of the record we keep as-is."
+    )
+    position = models.PositiveIntegerField(
+        default=1000, help_text="Display order in the taxonomy (lower first)."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        if not self.slug:
+            self.slug = slug_for(self.name, fallback="topic")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:topic_detail", args=[self.slug])
+
+
+class TopicAlias(models.Model):
+    """A topic folded into another by a merge: its old slug redirects, its name maps on import."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name_key = models.CharField(max_length=200, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self):
+        return f"{self.slug} → {self.topic.slug}"
+
+
+class ArticleStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    DRAFT = "draft", "Draft (not published upstream)"
+    HIDDEN = "hidden", "Hidden by staff"
+    WITHDRAWN = "withdrawn", "Withdrawn (deleted upstream)"
+
+
+def status_from_flags(published, deleted):
+    """The status a file's `published`/`deleted` flags give (absent `published` = published)."""
+    if deleted:
+        return ArticleStatus.WITHDRAWN
+    if published is False:
+        return ArticleStatus.DRAFT
+    return ArticleStatus.PUBLISHED
+
+
+class ArticleQuerySet(models.QuerySet):
+    def visible(self):
+        """What any reader may see: published, and a full article, not a related-only stub."""
+        return self.filter(status=ArticleStatus.PUBLISHED, is_stub=False)
+
+    def visible_to(self, user):
+        """The one visibility rule. Staff see everything that is a full article."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.filter(is_stub=False)
+        return self.visible()
+
+    def for_listing(self):
+        """The joins a list of article cards needs, in a constant number of queries."""
+        return self.select_related("provider").prefetch_related(
+            models.Prefetch(
+                "article_topics",
+                queryset=ArticleTopic.objects.select_related("topic").order_by("position"),
+            ),
+            models.Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
+        )
+
+    def search(self, query):
+        """Match every word of `query` in the title or excerpt (case-insensitive)."""
+        words = query.split()
+        qs = self
+        for word in words:
+            qs = qs.filter(Q(title__icontains=word) | Q(excerpt__icontains=word))
+        return qs
+
+
+class Article(models.Model):
+    url = models.CharField(
+        max_length=2000,
+        unique=True,
+        help_text="Canonical URL (webUrl, else originalUrl): the article's identity.",
+    )
+    slug = models.SlugField(max_length=100, allow_unicode=False)
+    title = models.CharField(max_length=1000)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown after the front matter.")
+    body_html = models.TextField(blank=True, editable=False, help_text="Sanitised HTML of body.")
+    category = models.CharField(max_length=100, blank=True)
+    type = models.CharField(max_length=100, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Stored in UTC.")
+    original_url = models.CharField(max_length=2000, blank=True)
+    web_url = models.CharField(max_length=2000, blank=True)
+    amp_url = models.CharField(max_length=2000, blank=True)
+    cdn_amp_url = models.CharField(max_length=2000, blank=True)
+    quality = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Editorial score ≥ 0; not capped at 100. Empty = none."
+    )
+    heat = models.IntegerField(
+        null=True, blank=True, help_text="Trending score. Empty = none (files write -1)."
+    )
+    status = models.CharField(
+        max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.PUBLISHED
+    )
+    # The file's own flags, verbatim (None = key absent), so an export writes what came in.
+    published_flag = models.BooleanField(null=True, blank=True, editable=False)
+    deleted_flag = models.BooleanField(null=True, blank=True, editable=False)
+    is_stub = models.BooleanField(
+        default=False, help_text="Known only from another article's related list; not shown."
+    )
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    topics = models.ManyToManyField(
+        Topic, through="ArticleTopic", related_name="articles", blank=True
+    )
+    secured = models.TextField(
+        blank=True, help_text="Opaque upstream blob; never shown to readers."
+    )
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Front-matter keys outside the format, kept as-is."
+    )
+
+    source_path = models.CharField(max_length=1000, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    first_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edited_by_staff = models.BooleanField(
+        default=False,
+        help_text="Set when staff save the article; imports then keep the staff version "
+        "unless run with --overwrite-edited. Untick to let the next import update it.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # The reader list: visible articles, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="article_visible_recent",
+                condition=Q(status="published", is_stub=False),
+            ),
+            # Sorting and range filters over all rows (staff lists, date filters).
+            models.Index(fields=["published_at"], name="article_published_at"),
+            # quality_min / quality_max filters and sort by quality.
+            models.Index(fields=["quality"], name="article_quality"),
+            # Sort by heat.
+            models.Index(fields=["heat"], name="article_heat"),
+            # Provider pages and the provider filter, newest first.
+            models.Index(fields=["provider", "-published_at"], name="article_provider_recent"),
+            # The admin status filter.
+            models.Index(fields=["status", "is_stub"], name="article_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quality__isnull=True) | Q(quality__gte=0),
+                name="article_quality_not_negative",
+            ),
+            models.CheckConstraint(condition=~Q(url=""), name="article_url_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.pk, self.slug or "article"])
+
+    @property
+    def source_link(self):
+        """Where the story lives at its provider."""
+        return self.web_url or self.original_url or self.url
+
+
+class ArticleTopic(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_topics")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_topics")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the file.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="article_topic_unique")
+        ]
+        indexes = [
+            # The topic filter and topic pages: articles of a topic.
+            models.Index(fields=["topic", "article"], name="article_topic_by_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} · {self.topic_id}"
+
+
+class ArticleImage(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField(max_length=2000)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    is_cached = models.BooleanField(null=True, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="article_image_position")
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class RelatedLink(models.Model):
+    """One entry of an article's `related` list, pointing at the Article with that URL.
+
+    `entry` keeps the entry's fields exactly as the file wrote them, so export reproduces it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_from")
+    position = models.PositiveSmallIntegerField(default=0)
+    entry = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="related_link_position")
+        ]
+
+    def __str__(self):
+        return self.entry.get("title") or str(self.target_id)
+
+
+class SourceFile(models.Model):
+    """Each file an import has read, so unchanged files are skipped by hash without parsing."""
+
+    path = models.CharField(max_length=1000, unique=True)
+    content_hash = models.CharField(max_length=64)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_files"
+    )
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.path
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCESS = "success", "Success"
+    PARTIAL = "partial", "Some files failed"
+    FAILED = "failed", "Failed"
+
+
+class ImportTrigger(models.TextChoices):
+    COMMAND = "command", "Command line / cron"
+    UPLOAD = "upload", "Admin upload"
+
+
+class ImportRun(models.Model):
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    trigger = models.CharField(
+        max_length=20, choices=ImportTrigger.choices, default=ImportTrigger.COMMAND
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    paths = models.JSONField(default=list)
+    dry_run = models.BooleanField(default=False)
+    overwrite_edited = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    kept_edited = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["-started_at"], name="import_run_recent")]
+
+    def __str__(self):
+        return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class ImportProblem(models.Model):
+    class Severity(models.TextChoices):
+        ERROR = "error", "Error"
+        WARNING = "warning", "Warning"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
+    path = models.CharField(max_length=1000)
+    field = models.CharField(max_length=200, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField()
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+class DataVersion(models.Model):
+    """One row whose counter every import batch and staff edit bumps; see articles/cache.py."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"data version {self.version}"
