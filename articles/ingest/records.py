@@ -85,7 +85,6 @@ class ArticleRecord:
     related: list[RelatedRecord] = field(default_factory=list)
     secured: str = ""
     extra: dict = field(default_factory=dict)  # unknown keys, JSON-safe
-    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -102,4 +101,3 @@ class TopicRecord:
     images: list[str] = field(default_factory=list)
     position: int = 1000  # from the file-name prefix ("02-…")
     extra: dict = field(default_factory=dict)  # services and any other key
-    warnings: list[Problem] = field(default_factory=list)
