@@ -1,48 +1,394 @@
-from django.core.paginator import Paginator
+"""Reader pages: thin views over ArticleQuerySet (visibility), ArticleFilter and the facets."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 
-from .models import Article, Provider, Topic
+from .cache import cached, current_data_version
+from .facets import FACET_WINDOW, listing_facets
+from .filters import ArticleFilter, PeriodChoices, SortChoices
+from .models import (
+    Article,
+    ArticleTopic,
+    Provider,
+    ProviderAlias,
+    RelatedLink,
+    Topic,
+    TopicAlias,
+)
+from .templatetags.reader import http_url
+
+ARTICLES_PER_PAGE = 20
+PROVIDERS_PER_PAGE = 100
+MORE_ARTICLES = 5
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+PLAUSIBLE_DOMAIN = re.compile(r"[\w.-]{1,253}")
 
 
-def _page(request, queryset):
-    return Paginator(queryset, 20).get_page(request.GET.get("page"))
+def cached_for_readers(view):
+    """Serve anonymous readers a page cached under the data version and the full URL.
+
+    Every import batch and staff edit bumps the data version, so a cached page never outlives
+    the data it shows, in any process. Staff (who see drafts, with badges) always get a fresh
+    page. A miss renders as usual, reusing the version read here.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        request.data_version = current_data_version()
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        key = hashlib.sha256(url.encode()).hexdigest()[:32]
+
+        def render_page():
+            response = view(request, *args, **kwargs)
+            return {
+                "status": response.status_code,
+                "content": response.content,
+                "headers": {
+                    name: response[name]
+                    for name in ("Content-Type", "Location")
+                    if response.has_header(name)
+                },
+            }
+
+        page = cached(f"page:{key}", render_page, version=request.data_version)
+        return HttpResponse(page["content"], status=page["status"], headers=page["headers"])
+
+    return wrapper
 
 
+def data_version(request):
+    """The version the page cache read for this request, else a fresh read."""
+    version = getattr(request, "data_version", None)
+    return current_data_version() if version is None else version
+
+
+class CountedPaginator(Paginator):
+    """A Paginator given its count, which the facet cache already holds (no COUNT query)."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+class BadPage(Exception):
+    pass
+
+
+def page_number(request):
+    raw = request.GET.get("page", "")
+    if raw == "":
+        return 1
+    if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        raise BadPage(f"“page” must be a whole number from 1; got “{raw[:20]}”.")
+    return int(raw)
+
+
+def audience(user):
+    # Cached figures must not leak staff-only articles into a reader's counts.
+    return "staff" if user.is_active and user.is_staff else "reader"
+
+
+@dataclass
+class Chip:
+    label: str
+    query: QueryDict
+
+
+def active_filter_chips(request, cleaned_data):
+    """One removable chip per active filter value; its link drops that value and the page."""
+    chips = []
+
+    def add(label, name, value=None):
+        query = request.GET.copy()
+        query.pop("page", None)
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [kept for kept in query.getlist(name) if kept != value])
+        chips.append(Chip(label, query))
+
+    if cleaned_data.get("q"):
+        add(f"Search: “{cleaned_data['q']}”", "q")
+    for topic in cleaned_data.get("topic") or []:
+        add(f"Topic: {topic.name}", "topic", topic.slug)
+    for provider in cleaned_data.get("provider") or []:
+        add(f"Provider: {provider.name or provider.domain}", "provider", provider.domain)
+    if cleaned_data.get("quality_min") is not None:
+        add(f"Quality ≥ {cleaned_data['quality_min']}", "quality_min")
+    if cleaned_data.get("quality_max") is not None:
+        add(f"Quality ≤ {cleaned_data['quality_max']}", "quality_max")
+    if cleaned_data.get("period"):
+        add(dict(PeriodChoices.choices)[cleaned_data["period"]], "period")
+    if cleaned_data.get("date_from"):
+        add(f"From {cleaned_data['date_from'].isoformat()}", "date_from")
+    if cleaned_data.get("date_to"):
+        add(f"To {cleaned_data['date_to'].isoformat()}", "date_to")
+    for value in cleaned_data.get("type") or []:
+        add(f"Type: {value}", "type", value)
+    for value in cleaned_data.get("category") or []:
+        add(f"Category: {value}", "category", value)
+    if cleaned_data.get("has_image"):
+        add("With an image", "has_image")
+    return chips
+
+
+def sort_links(cleaned_data):
+    current = cleaned_data.get("sort") or SortChoices.NEWEST
+    searching = bool((cleaned_data.get("q") or "").strip())
+    return [
+        {"value": value, "label": label, "current": value == current}
+        for value, label in SortChoices.choices
+        if value != SortChoices.RELEVANCE or searching
+    ]
+
+
+def article_listing(request, base, *, scope, context=(), implied=()):
+    """The filtered, faceted, paginated list over `base` (already limited to what the user sees).
+
+    `scope` names `base` for the facet cache; `implied` are (facet, value) pairs that `base`
+    already fixes (a topic page's own topic), left out of the facets. Bad parameters re-render
+    the page with the errors and status 400, never a 500.
+    """
+    context = dict(context)
+    filterset = ArticleFilter(request.GET, queryset=base, request=request)
+    errors = []
+    if not filterset.is_valid():
+        errors.append("Some filters are not valid; fix the fields marked below.")
+    total, facets, with_image = listing_facets(
+        filterset, f"{scope}:{audience(request.user)}", version=data_version(request)
+    )
+    for facet_name, value in implied:
+        facet = facets[facet_name]
+        facet.choices = [choice for choice in facet.choices if choice.value != value]
+    page_obj = None
+    paginator = CountedPaginator(filterset.qs.for_listing(), ARTICLES_PER_PAGE, count=total)
+    if not errors:
+        try:
+            page_obj = paginator.page(page_number(request))
+        except BadPage as exc:
+            errors.append(str(exc))
+        except EmptyPage:
+            errors.append(
+                f"There is no page {request.GET['page']}: these results have "
+                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
+            )
+    data = filterset.form.cleaned_data
+    context.update(
+        filterset=filterset,
+        form=filterset.form,
+        filters=data,
+        errors=errors,
+        total=total,
+        facets=facets,
+        counts_window=FACET_WINDOW if total > FACET_WINDOW else None,
+        with_image=with_image,
+        chips=active_filter_chips(request, data),
+        sort_links=sort_links(data),
+        current_sort=data.get("sort") or "",
+        page_obj=page_obj,
+        page_range=(
+            paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+            if page_obj is not None
+            else []
+        ),
+        period_choices=PeriodChoices.choices,
+    )
+    return render(request, "articles/article_list.html", context, status=400 if errors else 200)
+
+
+@cached_for_readers
 def article_list(request):
-    articles = Article.objects.visible_to(request.user).for_listing()
-    return render(request, "articles/article_list.html", {"page_obj": _page(request, articles)})
+    return article_listing(request, Article.objects.visible_to(request.user), scope="all")
 
 
-def article_detail(request, pk, slug):
-    article = get_object_or_404(Article.objects.visible_to(request.user).for_listing(), pk=pk)
-    if slug != article.slug:
-        return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", {"article": article})
-
-
-def topic_list(request):
-    return render(request, "articles/topic_list.html", {"topics": Topic.objects.all()})
-
-
+@cached_for_readers
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.visible_to(request.user).for_listing().filter(topics=topic)
-    return render(
+    topic = Topic.objects.select_related("parent").filter(slug=slug).first()
+    if topic is None:
+        alias = get_object_or_404(TopicAlias.objects.select_related("topic"), slug=slug)
+        return redirect_keeping_query(request, alias.topic.get_absolute_url())
+    in_topic = Exists(ArticleTopic.objects.filter(article=OuterRef("pk"), topic=topic))
+    return article_listing(
         request,
-        "articles/article_list.html",
-        {"page_obj": _page(request, articles), "topic": topic},
+        Article.objects.visible_to(request.user).filter(in_topic),
+        scope=f"topic:{topic.pk}",
+        context={"topic": topic, "children": list(topic.children.all())},
+        implied=[("topic", topic.slug)],
     )
 
 
-def provider_list(request):
-    return render(request, "articles/provider_list.html", {"providers": Provider.objects.all()})
-
-
+@cached_for_readers
 def provider_detail(request, domain):
-    provider = get_object_or_404(Provider, domain=domain.lower())
-    articles = Article.objects.visible_to(request.user).for_listing().filter(provider=provider)
+    domain = domain.lower()
+    if not PLAUSIBLE_DOMAIN.fullmatch(domain):
+        raise Http404("No such provider.")
+    provider = Provider.objects.filter(domain=domain).first()
+    if provider is None:
+        alias = get_object_or_404(ProviderAlias.objects.select_related("provider"), domain=domain)
+        return redirect_keeping_query(request, alias.provider.get_absolute_url())
+    return article_listing(
+        request,
+        Article.objects.visible_to(request.user).filter(provider=provider),
+        scope=f"provider:{provider.pk}",
+        context={"provider": provider},
+        implied=[("provider", provider.domain)],
+    )
+
+
+def redirect_keeping_query(request, path):
+    query = request.GET.urlencode()
+    return redirect(f"{path}?{query}" if query else path, permanent=True)
+
+
+@cached_for_readers
+def article_detail(request, pk, slug):
+    visible = Article.objects.visible_to(request.user)
+    related = RelatedLink.objects.select_related("target__provider").order_by("position")
+    # Whether we can show the related article ourselves, in the same query as the links.
+    related = related.annotate(target_visible=Exists(visible.filter(pk=OuterRef("target_id"))))
+    article = get_object_or_404(
+        visible.for_listing().prefetch_related(Prefetch("related_links", queryset=related)),
+        pk=pk,
+    )
+    if slug != (article.slug or "article"):
+        return redirect(article, permanent=True)
+    topics = [link.topic for link in article.article_topics.all()]
+    others = (
+        visible.exclude(pk=article.pk).select_related("provider").order_by("-published_at", "-id")
+    )
+    more_on_topic = []
+    if topics:
+        in_topic = Exists(ArticleTopic.objects.filter(article=OuterRef("pk"), topic=topics[0]))
+        more_on_topic = list(others.filter(in_topic)[:MORE_ARTICLES])
+    more_from_provider = []
+    if article.provider_id:
+        # Not the stories already offered under "more on <topic>".
+        from_provider = others.filter(provider_id=article.provider_id).exclude(
+            pk__in=[item.pk for item in more_on_topic]
+        )
+        more_from_provider = list(from_provider[:MORE_ARTICLES])
+    images = [image for image in article.images.all() if http_url(image.url)]
+    page_url = request.build_absolute_uri(article.get_absolute_url())
     return render(
         request,
-        "articles/article_list.html",
-        {"page_obj": _page(request, articles), "provider": provider},
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "topics": topics,
+            "lead_image": images[0] if images else None,
+            "related_links": list(article.related_links.all()),
+            "more_on_topic": more_on_topic,
+            "more_from_provider": more_from_provider,
+            "page_url": page_url,
+            "json_ld": news_article_json_ld(article, page_url, topics, images),
+        },
+    )
+
+
+def news_article_json_ld(article, page_url, topics, images):
+    """schema.org NewsArticle for search engines; imported strings go in as data only."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.excerpt,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat() if article.updated_at else None,
+        "image": [image.url for image in images],
+        "keywords": [topic.name for topic in topics],
+        "isBasedOn": http_url(article.source_link) or None,
+    }
+    if article.provider:
+        publisher = {"@type": "Organization", "name": article.provider.name}
+        logo = article.provider.logo
+        if logo and http_url(logo.get("url")):
+            publisher["logo"] = {"@type": "ImageObject", "url": logo["url"]}
+        data["publisher"] = publisher
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+@cached_for_readers
+def topic_list(request):
+    visible = Article.objects.visible_to(request.user)
+    counts = cached(
+        f"topic-counts:{audience(request.user)}",
+        version=data_version(request),
+        compute=lambda: dict(
+            ArticleTopic.objects.filter(article__in=visible.values("pk"))
+            .values_list("topic")
+            .annotate(count=Count("pk"))
+            .order_by()
+        ),
+    )
+    topics = list(Topic.objects.all())
+    for topic in topics:
+        topic.article_count = counts.get(topic.pk, 0)
+    return render(request, "articles/topic_list.html", {"topic_tree": topic_tree(topics)})
+
+
+def topic_tree(topics):
+    """[(topic, [(child, […]), …]), …] in display order; a topic appears once even if the
+    taxonomy has a parent loop (its members then show as roots)."""
+    children = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    placed = set()
+
+    def branch(topic):
+        placed.add(topic.pk)
+        below = [child for child in children.get(topic.pk, []) if child.pk not in placed]
+        return (topic, [branch(child) for child in below])
+
+    known = {topic.pk for topic in topics}
+    tree = [branch(topic) for topic in topics if topic.parent_id not in known]
+    tree += [branch(topic) for topic in topics if topic.pk not in placed]
+    return tree
+
+
+@cached_for_readers
+def provider_list(request):
+    visible = Article.objects.visible_to(request.user)
+    providers = Provider.objects.filter(Exists(visible.filter(provider=OuterRef("pk"))))
+    paginator = Paginator(providers.order_by("name", "domain"), PROVIDERS_PER_PAGE)
+    try:
+        page_obj = paginator.page(page_number(request))
+    except (BadPage, EmptyPage):
+        return render(
+            request,
+            "articles/provider_list.html",
+            {"errors": [f"There is no page “{request.GET['page'][:20]}” of providers."]},
+            status=400,
+        )
+    counts = cached(
+        f"provider-counts:{audience(request.user)}",
+        version=data_version(request),
+        compute=lambda: dict(
+            visible.values_list("provider").annotate(count=Count("pk")).order_by()
+        ),
+    )
+    for provider in page_obj:
+        provider.article_count = counts.get(provider.pk, 0)
+    return render(
+        request,
+        "articles/provider_list.html",
+        {
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2),
+        },
     )

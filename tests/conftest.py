@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from articles.models import Article, ArticleImage, ArticleTopic, Provider, Topic, slug_for
 
@@ -24,6 +25,14 @@ CHROMIUM_ARGS = [
 ]
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The in-memory cache outlives each test's database; start every test without it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.db import OperationalError
 from django.utils import timezone
 
 from articles.models import ImportRun, ImportStatus
@@ -24,3 +25,24 @@ def test_healthz_reports_age_of_last_successful_import(client, db, settings):
     body = client.get("/healthz").json()
     assert body["import_stale"] is False
     assert 1790 <= body["last_import_age_seconds"] <= 1810
+
+
+def test_healthz_ignores_dry_runs_and_is_never_cached(client, db):
+    finished = timezone.now() - timedelta(minutes=5)
+    ImportRun.objects.create(
+        started_at=finished, finished_at=finished, status=ImportStatus.SUCCESS, dry_run=True
+    )
+    response = client.get("/healthz")
+    assert response.json()["last_import_finished_at"] is None
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, db, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ImportRun.objects, "filter", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["database"] == "unreachable: connection refused"

@@ -1,0 +1,148 @@
+"""Atom feeds of any article list: latest, per topic, per provider, each narrowed by the list's
+own query parameters (/feeds/articles/?topic=ai&quality_min=50 mirrors /?topic=ai&quality_min=50).
+
+Entries link to our detail page (rel="alternate") and to the story at its source (rel="related").
+Imported text is passed through `xml_safe`: one control character would make the whole feed
+unparseable, and Django's XML writer refuses it with an exception (a 500) rather than drop it.
+"""
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from .api import BadParameters, cache_for_readers
+from .charts import xml_safe
+from .filters import ArticleFilter
+from .models import Article, Provider, Topic
+
+ENTRIES = 50
+
+
+class SourceLinkAtomFeed(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("source_link"):
+            handler.addQuickElement(
+                "link", "", {"rel": "related", "href": item["source_link"], "title": "Source"}
+            )
+
+
+@dataclass
+class FeedSource:
+    title: str
+    link: str  # the reader page listing the same articles
+    feed_url: str
+    subtitle: str
+    articles: QuerySet
+
+
+def errors_as_xml(errors):
+    """A 400 whose body is well-formed XML naming each bad parameter (messages escaped)."""
+    root = ET.Element("errors")
+    for param, messages in errors.items():
+        for message in messages:
+            ET.SubElement(root, "error", parameter=xml_safe(param)).text = xml_safe(message)
+    body = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return HttpResponse(body, status=400, content_type="application/xml; charset=utf-8")
+
+
+class ArticlesFeed(Feed):
+    """/feeds/articles/: the latest visible articles, narrowed by the list's parameters."""
+
+    feed_type = SourceLinkAtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            response = super().__call__(request, *args, **kwargs)
+        except BadParameters as exc:
+            return errors_as_xml(exc.errors)
+        return cache_for_readers(response, request)
+
+    def base(self, request, **kwargs):
+        """(title, reader page, articles) before the query parameters narrow them."""
+        return "Latest articles", reverse("articles:article_list"), Article.objects.all()
+
+    def get_object(self, request, **kwargs):
+        title, page, articles = self.base(request, **kwargs)
+        filterset = ArticleFilter(
+            request.GET, queryset=articles.visible_to(request.user), request=request
+        )
+        if not filterset.is_valid():
+            raise BadParameters(filterset.errors)
+        query = request.GET.urlencode()
+        return FeedSource(
+            title=f"Newsroom: {title}",
+            link=f"{page}?{query}" if query else page,
+            feed_url=request.get_full_path(),
+            subtitle=f"Curated AI news from Newsroom. Filters: {query}."
+            if query
+            else "Curated AI news from Newsroom.",
+            articles=filterset.qs,
+        )
+
+    def title(self, source):
+        return xml_safe(source.title)
+
+    def link(self, source):
+        return source.link
+
+    def feed_url(self, source):
+        return source.feed_url
+
+    def subtitle(self, source):
+        return xml_safe(source.subtitle)
+
+    def items(self, source):
+        return source.articles.for_listing()[:ENTRIES]
+
+    def item_title(self, article):
+        return xml_safe(article.title)
+
+    def item_description(self, article):
+        # Atom <summary type="html">: the excerpt is plain text, so it is escaped once here.
+        return escape(xml_safe(article.excerpt))
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return xml_safe(article.provider.name) if article.provider else None
+
+    def item_categories(self, article):
+        return [xml_safe(link.topic.name) for link in article.article_topics.all()]
+
+    def item_extra_kwargs(self, article):
+        return {"source_link": article.source_link}
+
+
+class TopicFeed(ArticlesFeed):
+    """/feeds/topics/<slug>/: a topic's articles (the list's parameters narrow it further)."""
+
+    def base(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        return topic.name, topic.get_absolute_url(), Article.objects.filter(topics=topic)
+
+
+class ProviderFeed(ArticlesFeed):
+    """/feeds/providers/<domain>/: a provider's articles."""
+
+    def base(self, request, domain):
+        provider = get_object_or_404(Provider, domain=domain.lower())
+        return (
+            provider.name or provider.domain,
+            provider.get_absolute_url(),
+            Article.objects.filter(provider=provider),
+        )

@@ -1,0 +1,474 @@
+"""The import run: walk the paths, read and hash each file, skip the unchanged ones, parse the rest
+(on every core when there are many), store them in batches, and record it all as an ImportRun.
+
+    result = run_import(["corpus/"], dry_run=False, overwrite_edited=False)
+
+The `import_articles` command and the admin upload both call `run_import`. It raises ImportPathError
+for a path that does not exist and ImportLocked when another import is running; everything that is
+wrong with a single file becomes a Problem in the result instead.
+"""
+
+import hashlib
+import multiprocessing
+import os
+import stat
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigger, SourceFile
+
+from .lock import ImportLocked, die_with_parent, import_lock
+from .parse import parse_file
+from .records import Problem
+from .store import CREATED, FAILED, KEPT_EDITED, UNCHANGED, UPDATED, ParsedFile, store_batch
+
+__all__ = ["ImportLocked", "ImportPathError", "ImportResult", "run_import"]
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+TAXONOMY_SUFFIXES = (".yaml", ".yml")
+IMPORT_SUFFIXES = ARTICLE_SUFFIXES + TAXONOMY_SUFFIXES
+MAX_PATH_LENGTH = 1000  # SourceFile.path and ImportProblem.path
+
+BATCH_SIZE = 500  # files per write transaction: short enough that no reader or editor waits long
+LOOKUP_SIZE = 500  # files whose previous hash is fetched in one query
+PARALLEL_FROM = 1000  # parse in worker processes from this many files (they take ~0.2 s to start)
+PARSE_WINDOW = 256  # files handed to the workers at a time (bounds the memory held)
+PARSE_CHUNK = 32  # files per task sent to one worker
+INTERRUPTED = "interrupted: the import stopped before finishing (killed, or the machine went down)"
+
+
+class ImportPathError(Exception):
+    """A path given to the import does not exist (or no path was given)."""
+
+
+@dataclass
+class ImportResult:
+    run_id: int | None = None
+    status: str = ImportStatus.RUNNING
+    dry_run: bool = False
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_edited: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    duration: float = 0.0
+
+    def summary_line(self):
+        prefix = "Dry run, nothing written: " if self.dry_run else ""
+        return (
+            f"{prefix}{self.seen} seen, {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.kept_edited} kept because edited, "
+            f"{self.failed} failed in {self.duration:.2f}s"
+        )
+
+    def as_dict(self):
+        return {
+            "run_id": self.run_id,
+            "status": str(self.status),
+            "dry_run": self.dry_run,
+            "seen": self.seen,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "kept_edited": self.kept_edited,
+            "failed": self.failed,
+            "duration_seconds": round(self.duration, 3),
+            "problems": [
+                {
+                    "path": problem.path,
+                    "field": problem.field,
+                    "line": problem.line,
+                    "message": problem.message,
+                    "severity": problem.severity,
+                }
+                for problem in self.problems
+            ],
+        }
+
+
+def run_import(
+    paths,
+    *,
+    dry_run=False,
+    overwrite_edited=False,
+    trigger=ImportTrigger.COMMAND,
+    user=None,
+    progress=None,
+):
+    """Import the files under `paths`; returns an ImportResult. `progress(done, total)` is called
+    as files are processed."""
+    paths = [os.fspath(path) for path in paths]
+    if not paths:
+        raise ImportPathError("give at least one file or directory to import")
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise ImportPathError(f"no such file or directory: {', '.join(map(printable, missing))}")
+    with import_lock():
+        ImportRun.objects.filter(status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=INTERRUPTED
+        )
+        run = ImportRun.objects.create(
+            started_at=timezone.now(),
+            trigger=trigger,
+            user=user,
+            paths=[printable(path) for path in paths],
+            dry_run=dry_run,
+            overwrite_edited=overwrite_edited,
+        )
+        importer = Importer(run, overwrite_edited=overwrite_edited, progress=progress)
+        try:
+            importer.run(paths)
+        except BaseException as exc:
+            with suppress(DatabaseError):  # when the database is what failed, it stays "running"
+                importer.finish(ImportStatus.FAILED, f"stopped: {type(exc).__name__}: {exc}"[:2000])
+            raise
+        return importer.result
+
+
+class Importer:
+    def __init__(self, run, *, overwrite_edited, progress):
+        self.run_row = run
+        self.overwrite_edited = overwrite_edited
+        self.progress = progress
+        self.max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
+        self.result = ImportResult(run_id=run.pk, dry_run=run.dry_run)
+        self.unsaved_problems = []
+        self.total = 0
+        self.started = time.monotonic()
+
+    def run(self, paths):
+        files, refused = collect(paths)
+        self.total = len(files) + len(refused)
+        for problem in refused:
+            self.add(FAILED, [problem])
+        batch = []
+        for job, record, problems in self.parse(self.files_to_parse(files), len(files)):
+            if record is None:
+                self.add(FAILED, problems)
+                continue
+            self.result.problems += problems  # warnings; the file's outcome comes from storing
+            self.unsaved_problems += problems
+            batch.append(ParsedFile(job.path, job.content_hash, record))
+            if len(batch) >= BATCH_SIZE:
+                self.store(batch)
+                batch = []
+        if batch:
+            self.store(batch)
+        self.finish(ImportStatus.PARTIAL if self.result.failed else ImportStatus.SUCCESS)
+
+    def files_to_parse(self, files):
+        """Read and hash every file; yield those that need parsing, count the rest."""
+        for chunk in chunked(files, LOOKUP_SIZE):
+            keys = [printable(path) for path in chunk]
+            known = self.previous_hashes(keys)
+            for path, key in zip(chunk, keys, strict=True):
+                try:
+                    data = read_file(path, self.max_bytes)
+                except Refused as refusal:
+                    self.add(FAILED, [Problem(key, str(refusal))])
+                    continue
+                if len(key) > MAX_PATH_LENGTH:
+                    self.add(
+                        FAILED, [Problem(key, f"path longer than {MAX_PATH_LENGTH} characters")]
+                    )
+                    continue
+                content_hash = hashlib.sha256(data).hexdigest()
+                if known.get(key) == content_hash:
+                    self.add(UNCHANGED, [])
+                    continue
+                yield Job(key, data, content_hash)
+
+    def previous_hashes(self, keys):
+        """{path: hash} of the files stored before, except those whose article staff have edited
+        since: such a file is read again, so that the edit is kept (and counted as kept) or, with
+        --overwrite-edited or once staff untick "edited", replaced by the file."""
+        return dict(
+            SourceFile.objects.filter(path__in=keys)
+            .exclude(article__edited_by_staff=True)
+            .exclude(article__updated_at__gt=F("article__last_imported_at"))
+            .values_list("path", "content_hash")
+        )
+
+    def parse(self, jobs, file_count):
+        workers = worker_count()
+        if workers > 1 and file_count >= PARALLEL_FROM:
+            return ParallelParser(workers).parse(jobs)
+        return ((job, *parse_safely(job)) for job in jobs)
+
+    def store(self, batch):
+        for outcome in store_batch(
+            batch, overwrite_edited=self.overwrite_edited, dry_run=self.result.dry_run
+        ):
+            self.add(outcome.action, outcome.problems)
+        self.save_progress()
+
+    def add(self, action, problems):
+        result = self.result
+        result.seen += 1
+        if action == CREATED:
+            result.created += 1
+        elif action == UPDATED:
+            result.updated += 1
+        elif action == UNCHANGED:
+            result.unchanged += 1
+        elif action == KEPT_EDITED:
+            result.kept_edited += 1
+        else:
+            result.failed += 1
+        result.problems += problems
+        self.unsaved_problems += problems
+        if self.progress is not None:
+            self.progress(result.seen, self.total)
+
+    def save_progress(self, **run_fields):
+        """Write the problems found so far and the counts, so staff can follow a long run and a
+        killed run still shows what it had done."""
+        result = self.result
+        with transaction.atomic():
+            ImportProblem.objects.bulk_create(
+                [problem_row(self.run_row, problem) for problem in self.unsaved_problems]
+            )
+            ImportRun.objects.filter(pk=self.run_row.pk).update(
+                seen=result.seen,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                kept_edited=result.kept_edited,
+                failed=result.failed,
+                **run_fields,
+            )
+        self.unsaved_problems = []
+
+    def finish(self, status, message=""):
+        self.result.status = status
+        self.result.duration = time.monotonic() - self.started
+        self.save_progress(
+            status=status,
+            finished_at=timezone.now(),
+            duration_seconds=self.result.duration,
+            message=message or self.result.summary_line(),
+        )
+
+
+# Finding and reading files ------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A file that is not read (or not fully): the message says why."""
+
+
+@dataclass
+class Job:
+    path: str
+    data: bytes
+    content_hash: str
+
+
+def collect(paths):
+    """(files to read, problems): every import file under `paths`, in sorted path order.
+
+    Symbolic links are reported and never followed, except a directory named in `paths`; names
+    starting with a dot (.git, editor swap files) are skipped.
+    """
+    files, problems = set(), []
+    for given in paths:
+        path = os.path.abspath(given)
+        if os.path.isdir(path):
+            walk(path, files, problems)
+        elif os.path.islink(path):
+            problems.append(Problem(printable(path), "is a symbolic link; not followed"))
+        elif not path.lower().endswith(IMPORT_SUFFIXES):
+            problems.append(
+                Problem(
+                    printable(path),
+                    "is not an article (.md, .markdown) or taxonomy (.yaml, .yml) file",
+                )
+            )
+        else:
+            files.add(path)
+    return sorted(files), sorted(problems, key=lambda problem: problem.path)
+
+
+def walk(directory, files, problems):
+    pending = [directory]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            problems.append(Problem(printable(current), f"cannot be read: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            wanted = entry.name.lower().endswith(IMPORT_SUFFIXES)
+            if entry.is_symlink():
+                if wanted or os.path.isdir(entry.path):
+                    problems.append(
+                        Problem(printable(entry.path), "is a symbolic link; not followed")
+                    )
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif wanted:
+                files.add(entry.path)  # a FIFO or device is refused when it is read
+
+
+def read_file(path, max_bytes):
+    """The file's bytes; Refused for a link, anything but a regular file, or one over
+    `max_bytes` (which is refused from its size, without reading it)."""
+    try:
+        refuse_unless_regular(os.lstat(path), max_bytes)
+        # O_NOFOLLOW: it may have become a link since lstat. O_NONBLOCK: or a FIFO, which
+        # would block the open; fstat below refuses it either way.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise Refused(f"cannot be read: {exc.strerror}") from None
+    try:
+        size = refuse_unless_regular(os.fstat(fd), max_bytes)
+        data = os.read(fd, size + 1)  # one call for the whole file, unless it is growing
+        while len(data) > size:
+            if len(data) > max_bytes:
+                raise Refused(f"grew past the {max_bytes:,} byte limit while read; not imported")
+            more = os.read(fd, max_bytes + 1 - len(data))
+            if not more:
+                break
+            data += more
+        return data
+    except OSError as exc:
+        raise Refused(f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def refuse_unless_regular(info, max_bytes):
+    """The file's size, or Refused."""
+    if stat.S_ISLNK(info.st_mode):
+        raise Refused("is a symbolic link; not followed")
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused("is not a regular file (a device, pipe or socket); not read")
+    if info.st_size > max_bytes:
+        raise Refused(f"is {info.st_size:,} bytes, over the {max_bytes:,} byte limit; not read")
+    return info.st_size
+
+
+def printable(path):
+    """The path as text a database can hold: undecodable bytes of a file name become \\xNN."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def chunked(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def problem_row(run, problem):
+    return ImportProblem(
+        run=run,
+        path=problem.path if len(problem.path) <= 1000 else "…" + problem.path[-999:],
+        field=problem.field[:200],
+        line=problem.line,
+        message=problem.message.replace("\x00", ""),
+        severity=problem.severity,
+    )
+
+
+# Parsing ------------------------------------------------------------------------------------
+
+
+def worker_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def parse_safely(job):
+    """parse_file, with a bug in it reported against the file instead of ending the run."""
+    try:
+        return parse_file(job.data, job.path)
+    except Exception as exc:
+        return None, [Problem(job.path, f"could not be parsed ({type(exc).__name__}: {exc})")]
+
+
+class ParallelParser:
+    """parse_file on worker processes, results in the order of the jobs.
+
+    While the workers parse the next windows of files, this process stores the last ones, so
+    parsing and writing overlap. Workers are started fresh ("spawn"): they share nothing with
+    this process (no database connection, no lock). A worker that dies (a crash in a C library)
+    costs only the file that killed it: the pool is restarted and the window retried file by file.
+    """
+
+    def __init__(self, workers):
+        self.workers = workers
+        self.pool = None
+
+    def start(self):
+        self.pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
+
+    def parse(self, jobs):
+        self.start()
+        in_flight = deque()
+        try:
+            for window in chunked(jobs, PARSE_WINDOW):
+                results = self.pool.map(
+                    parse_file,
+                    [job.data for job in window],
+                    [job.path for job in window],
+                    chunksize=PARSE_CHUNK,
+                )
+                in_flight.append((window, results))
+                if len(in_flight) > 2:
+                    yield from self.results_of(*in_flight.popleft())
+            while in_flight:
+                yield from self.results_of(*in_flight.popleft())
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+
+    def results_of(self, window, results):
+        done = 0
+        try:
+            for record, problems in results:
+                yield window[done], record, problems
+                done += 1
+        except BrokenProcessPool:
+            self.restart()
+        except Exception:  # noqa: S110 - a parser bug: the files are retried one at a time below
+            pass
+        for job in window[done:]:
+            yield job, *self.parse_alone(job)
+
+    def parse_alone(self, job):
+        try:
+            return self.pool.submit(parse_file, job.data, job.path).result()
+        except BrokenProcessPool:
+            self.restart()
+            return None, [Problem(job.path, "crashed the parser; not imported")]
+        except Exception as exc:
+            return None, [Problem(job.path, f"could not be parsed ({type(exc).__name__}: {exc})")]
+
+    def restart(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.start()

@@ -1,0 +1,226 @@
+"""An ArticleRecord → the text of its file, in the import format; and where to write it. Pure.
+
+The front matter keeps FORMAT.md's key order (unknown `extra` keys after), datetimes are written
+unquoted in UTC (`2019-12-17T15:22:00Z`), and a `related` entry is written as its file gave it.
+Parsing the text again gives back the same record, so export → import changes nothing.
+"""
+
+import os
+import tempfile
+from contextlib import suppress
+from datetime import UTC, datetime
+
+import yaml
+
+from .records import ArticleRecord, ImageRecord, RelatedRecord
+
+FRONT_MATTER_ORDER = (
+    "category",
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "originalUrl",
+    "webUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "deleted",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "secured",
+)
+RELATED_ORDER = (
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "webUrl",
+    "originalUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "provider",
+    "quality",
+    "images",
+)
+PROVIDER_ORDER = ("name", "domain", "images", "description")
+IMAGE_ORDER = ("url", "width", "height", "isCached", "title")
+
+
+class Dumper(yaml.SafeDumper):
+    """Block style, lists indented under their key as the real files write them."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _represent_datetime(dumper, value):
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", utc_timestamp(value))
+
+
+Dumper.add_representer(datetime, _represent_datetime)
+
+
+def utc_timestamp(value: datetime) -> str:
+    text = value.astimezone(UTC).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
+def front_matter(record: ArticleRecord) -> dict:
+    """The front-matter mapping of `record`, keys in file order, empty optional keys left out."""
+    web_url = record.web_url or (record.url if record.url != record.original_url else "")
+    values = {
+        "category": record.category,
+        "title": record.title,
+        "excerpt": record.excerpt,
+        "publishedDateTime": record.published_at,
+        "originalUrl": record.original_url,
+        "webUrl": web_url,
+        "ampWebUrl": record.amp_url,
+        "cdnAmpWebUrl": record.cdn_amp_url,
+        "type": record.type,
+        "quality": record.quality,
+        "heat": record.heat,
+        "published": record.published,
+        "deleted": record.deleted,
+        "provider": _provider(record.provider),
+        "topics": list(record.topics),
+        "images": [_image(image) for image in record.images],
+        "related": [_related(entry) for entry in record.related],
+        "secured": record.secured,
+    }
+    front = {key: values[key] for key in FRONT_MATTER_ORDER if _present(values[key])}
+    front.update((key, value) for key, value in record.extra.items() if key not in front)
+    return front
+
+
+def article_text(record: ArticleRecord) -> str:
+    """The whole file: `---`, the front matter, `---`, then (after a blank line) the body."""
+    text = f"---\n{yaml_text(front_matter(record))}---\n"
+    return f"{text}\n{record.body}" if record.body else text
+
+
+def yaml_text(mapping: dict) -> str:
+    """Block YAML, one key at a time so that lists and mappings stand apart by a blank line."""
+    parts = []
+    after_block = False
+    for key, value in mapping.items():
+        block = isinstance(value, dict | list) and bool(value)
+        if parts and (block or after_block):
+            parts.append("\n")
+        parts.append(
+            yaml.dump(
+                {key: value},
+                Dumper=Dumper,
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=False,
+                width=1_000_000_000,  # never fold a line: a long excerpt stays one line
+            )
+        )
+        after_block = block
+    return "".join(parts)
+
+
+def file_name(published_at: datetime | None, slug: str) -> str:
+    day = published_at.astimezone(UTC).date().isoformat() if published_at else "undated"
+    return f"{day}-{slug or 'article'}.md"
+
+
+def unique_file_names(articles):
+    """File names for (published_at, slug) pairs, in order; a name already given gets -2, -3…
+    before `.md`, so the same articles in the same order always get the same names."""
+    given, names = set(), []
+    for published_at, slug in articles:
+        name = file_name(published_at, slug)
+        stem, suffix = name.removesuffix(".md"), 1
+        while name in given:
+            suffix += 1
+            name = f"{stem}-{suffix}.md"
+        given.add(name)
+        names.append(name)
+    return names
+
+
+def write_atomically(directory, name: str, text: str) -> bool:
+    """Write `text` to directory/name through a temporary file and a rename, so a reader (or
+    a crash) never sees half a file. Returns False, writing nothing, when it is already there."""
+    path = os.path.join(directory, name)
+    data = text.encode("utf-8")
+    try:
+        with open(path, "rb") as existing:
+            if existing.read(len(data) + 1) == data:
+                return False
+    except FileNotFoundError:
+        pass
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return True
+
+
+def _present(value):
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _ordered(mapping: dict, order) -> dict:
+    ordered = {key: mapping[key] for key in order if key in mapping}
+    ordered.update((key, value) for key, value in mapping.items() if key not in ordered)
+    return ordered
+
+
+def _provider(provider):
+    if provider is None:
+        return None
+    values = {"name": provider.name, "domain": provider.domain}
+    if provider.images:
+        values["images"] = [_ordered(image, IMAGE_ORDER) for image in provider.images]
+    return values
+
+
+def _image(image: ImageRecord) -> dict:
+    values = {"url": image.url, "width": image.width, "height": image.height}
+    values["isCached"] = image.is_cached
+    values["title"] = image.title
+    values = {key: value for key, value in values.items() if _present(value)}
+    values.update((key, value) for key, value in image.extra.items() if key not in values)
+    return values
+
+
+def _related(entry: RelatedRecord) -> dict:
+    """The entry as its file wrote it (in the format's key order); built from the fields when
+    there is no such entry (a link made in the database)."""
+    if not entry.entry:
+        values = {"title": entry.title, "webUrl": entry.web_url or entry.url}
+        if entry.published_at:
+            values["publishedDateTime"] = entry.published_at
+        return _ordered(values, RELATED_ORDER)
+    values = _ordered(entry.entry, RELATED_ORDER)
+    when = values.get("publishedDateTime")
+    if isinstance(when, str):
+        # Records keep it as ISO 8601 text; the files write a YAML timestamp.
+        with suppress(ValueError):
+            values["publishedDateTime"] = datetime.fromisoformat(when)
+    if isinstance(values.get("provider"), dict):
+        values["provider"] = _ordered(values["provider"], PROVIDER_ORDER)
+        if isinstance(values["provider"].get("images"), list):
+            values["provider"]["images"] = [
+                _ordered(image, IMAGE_ORDER) if isinstance(image, dict) else image
+                for image in values["provider"]["images"]
+            ]
+    if isinstance(values.get("images"), list):
+        values["images"] = [
+            _ordered(image, IMAGE_ORDER) if isinstance(image, dict) else image
+            for image in values["images"]
+        ]
+    return values

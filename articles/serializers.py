@@ -1,0 +1,109 @@
+"""Articles, topics and providers as JSON-ready dicts for the API.
+
+Article keys follow the import file format (docs/api.md; ../shared/corpus/FORMAT.md), so an item
+can be written back as a file: drop `id` and `url` (our page) and the null values. `secured` is
+never included. Every key is always present; `null` means the file had no value.
+"""
+
+from datetime import UTC
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from .models import ArticleStatus, RelatedLink
+
+
+def with_api_joins(queryset):
+    """The listing joins plus the related entries, so a page of items costs constant queries."""
+    return queryset.for_listing().prefetch_related(
+        Prefetch(
+            "related_links",
+            queryset=RelatedLink.objects.order_by("position"),
+            to_attr="api_related_links",
+        )
+    )
+
+
+def iso_utc(moment):
+    """An aware datetime as the files write it: 2019-12-17T15:22:00Z."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def provider_dict(provider):
+    if provider is None:
+        return None
+    return {"name": provider.name, "domain": provider.domain, "images": provider.images}
+
+
+def image_dict(image):
+    return {
+        "url": image.url,
+        "width": image.width,
+        "height": image.height,
+        "isCached": image.is_cached,
+        "title": image.title or None,
+    }
+
+
+def article_dict(article, request):
+    """`article` must come from `with_api_joins(...)`."""
+    return {
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "category": article.category or None,
+        "title": article.title,
+        "excerpt": article.excerpt or None,
+        "publishedDateTime": iso_utc(article.published_at),
+        "originalUrl": article.original_url or None,
+        "webUrl": article.web_url or None,
+        "ampWebUrl": article.amp_url or None,
+        "cdnAmpWebUrl": article.cdn_amp_url or None,
+        "type": article.type or None,
+        "quality": article.quality,
+        "heat": -1 if article.heat is None else article.heat,
+        # Staff-hidden articles export as unpublished: the file format has no other way to say it.
+        "published": article.status == ArticleStatus.PUBLISHED,
+        "deleted": article.status == ArticleStatus.WITHDRAWN,
+        "provider": provider_dict(article.provider),
+        "topics": [link.topic.name for link in article.article_topics.all()],
+        "images": [image_dict(image) for image in article.images.all()],
+        "related": [link.entry for link in article.api_related_links],
+        "body": article.body or None,
+    }
+
+
+def topic_dict(topic, article_count, request):
+    return {
+        "id": topic.pk,
+        "slug": topic.slug,
+        "name": topic.name,
+        "shortname": topic.shortname or None,
+        "parent": topic.parent.name if topic.parent else None,
+        "description": topic.description or None,
+        "keywords": topic.keywords,
+        "articleCount": article_count,
+        "url": request.build_absolute_uri(topic.get_absolute_url()),
+        "feedUrl": request.build_absolute_uri(reverse("feed_topic", args=[topic.slug])),
+        "articlesUrl": request.build_absolute_uri(
+            reverse("api_articles") + "?" + urlencode({"topic": topic.slug})
+        ),
+    }
+
+
+def provider_api_dict(provider, article_count, request):
+    return {
+        "id": provider.pk,
+        "domain": provider.domain,
+        "name": provider.name,
+        "description": provider.description or None,
+        "images": provider.images,
+        "articleCount": article_count,
+        "url": request.build_absolute_uri(provider.get_absolute_url()),
+        "feedUrl": request.build_absolute_uri(reverse("feed_provider", args=[provider.domain])),
+        "articlesUrl": request.build_absolute_uri(
+            reverse("api_articles") + "?" + urlencode({"provider": provider.domain})
+        ),
+    }

@@ -1,0 +1,150 @@
+"""The reader pages in a real Chromium: filter through the form, follow an article, stay safe."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.reader import fresh_cache  # noqa: F401 - autouse fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCRIPT_TITLE = "<script>window.pwned = true</script> Robots & <b>bold</b> claims"
+
+
+@pytest.fixture
+def newsroom(make_article, make_provider, make_topic):
+    """A small newsroom: robotics and vision stories, one with a hostile title."""
+    lab = make_provider("lab.example", name="The Lab")
+    make_topic("Robotics", description="Machines that move.")
+    make_topic("Computer Vision")
+    start = datetime(2024, 5, 1, 9, tzinfo=UTC)
+    for n in range(12):
+        make_article(
+            f"Vision story {n}",
+            topics=["Computer Vision"],
+            quality=30 + n,
+            published_at=start + timedelta(hours=n),
+            images=1,
+        )
+    for n in range(5):
+        make_article(
+            f"Robotics story {n}",
+            topics=["Robotics"],
+            provider=lab,
+            quality=60 + n,
+            published_at=start + timedelta(days=1, hours=n),
+            images=1,
+        )
+    return make_article(
+        SCRIPT_TITLE,
+        topics=["Robotics"],
+        provider=lab,
+        quality=90,
+        excerpt='</script><img src=x onerror="window.pwned=true">',
+        body_html="<p>A <strong>sanitised</strong> body.</p>",
+        published_at=start + timedelta(days=2),
+        images=1,
+    )
+
+
+def test_a_reader_filters_the_list_and_reads_an_article(page, newsroom, test_output_dir):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto("/")
+    assert page.locator(".result-count").inner_text() == "18 articles"
+    page.screenshot(path=test_output_dir / "reader-list-desktop.png", full_page=True)
+
+    page.get_by_role("checkbox", name="Robotics").check()
+    page.get_by_label("At least").fill("61")
+    page.get_by_role("button", name="Apply filters").click()
+
+    page.wait_for_url("**/?**topic=robotics**")
+    assert page.locator(".result-count").inner_text() == "5 articles"
+    chips = page.locator(".chips .chip").all_text_contents()
+    assert chips == ["Topic: Robotics×", "Quality ≥ 61×", "Clear all"]
+    titles = page.locator(".card__title a").all_inner_texts()
+    assert titles == [SCRIPT_TITLE] + [f"Robotics story {n}" for n in (4, 3, 2, 1)]
+
+    page.get_by_role("link", name="Remove filter Quality ≥ 61").click()
+    assert page.locator(".result-count").inner_text() == "6 articles"
+
+    page.get_by_role("link", name=SCRIPT_TITLE).click()
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text().strip() == SCRIPT_TITLE
+    assert page.locator(".story__body strong").inner_text() == "sanitised"
+    assert page.evaluate("window.pwned") is None
+    assert dialogs == []
+    read_link = page.get_by_role("link", name="Read at The Lab")
+    assert read_link.get_attribute("rel") == "noopener noreferrer"
+    page.screenshot(path=test_output_dir / "reader-detail-desktop.png", full_page=True)
+
+
+def test_a_failed_image_leaves_a_placeholder_of_the_same_size(page, newsroom):
+    page.goto(newsroom.get_absolute_url())
+
+    figure = page.locator("figure.story__image")
+    figure.locator("img").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('figure.story__image.img-failed')")
+    box = figure.bounding_box()
+    assert box["width"] > 100
+    assert abs(box["width"] / box["height"] - 800 / 450) < 0.02
+
+
+def test_on_a_phone_the_results_come_first_and_filters_unfold(page, newsroom, test_output_dir):
+    page.set_viewport_size(PHONE)
+    page.goto("/?topic=robotics")
+
+    panel = page.locator("details.filters-panel")
+    assert panel.get_attribute("open") is None
+    assert page.get_by_role("button", name="Apply filters").is_hidden()
+    page.screenshot(path=test_output_dir / "reader-list-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.locator("details.filters-panel > summary").click()
+    assert page.get_by_role("button", name="Apply filters").is_visible()
+
+    page.goto(newsroom.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=test_output_dir / "reader-detail-phone.png", full_page=True)
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_the_filters(page, newsroom):
+    page.goto("/")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused
+
+    page.locator("#f-topic-top-2").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert page.locator("#f-topic-top-1").is_checked()
+    assert page.evaluate("document.activeElement.id") == "f-topic-top-1"
+    assert page.evaluate("document.activeElement.matches(':focus-visible')")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_bad_parameters_show_a_message_not_an_error_page(page, newsroom):
+    response = page.goto("/?quality_min=abc&page=1")
+
+    assert response.status == 400
+    assert "Some filters are not valid" in page.get_by_role("alert").inner_text()
+    assert page.locator("#id_quality_min-error").inner_text() == "Enter a whole number."
+
+
+def test_the_dark_theme_follows_the_system(browser, live_server, newsroom, test_output_dir):
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, color_scheme="dark")
+    tab = context.new_page()
+    tab.goto("/")
+    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    tab.screenshot(path=test_output_dir / "reader-list-dark.png")
+    context.close()
+
+    assert background == "rgb(20, 20, 20)"

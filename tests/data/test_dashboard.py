@@ -1,0 +1,333 @@
+"""The dashboard page: figures, charts, their links, filters, staff import health, caching."""
+
+import re
+import statistics
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from articles.cache import bump_data_version
+from articles.dashboard import WeekStart
+from articles.models import Article, ArticleStatus, ImportProblem, ImportRun, ImportStatus
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives a test's database; figures from another test must not be served."""
+    cache.clear()
+
+
+@pytest.fixture
+def newsroom(make_article, make_provider):
+    """Twelve visible articles over three providers and four topics, plus rows nobody may count."""
+    now = timezone.now()
+    wired = make_provider("wired.com", "Wired")
+    verge = make_provider("theverge.com", "The Verge")
+    register = make_provider("theregister.com", "The Register")
+    specs = [
+        # days ago, provider, topics (first listed first), quality, heat
+        (1, wired, ["AI", "Robotics"], 120, 120),
+        (2, wired, ["AI"], 45, 45),
+        (3, verge, ["Machine Learning", "AI"], 47, 30),
+        (6, verge, ["Robotics"], None, None),
+        (10, register, ["AI"], 8, 8),
+        (15, wired, ["Ethics"], 99, 99),
+        (20, verge, ["AI", "Ethics"], 0, None),
+        (29, register, [], 61, 61),
+        (40, wired, ["Machine Learning"], 161, 150),
+        (90, verge, ["AI"], 33, 33),
+        (200, register, ["Robotics", "AI"], None, 5),
+        (500, wired, ["AI"], 70, 70),
+    ]
+    visible = [
+        make_article(
+            published_at=now - timedelta(days=days, hours=1),
+            provider=provider,
+            topics=topics,
+            quality=quality,
+            heat=heat,
+        )
+        for days, provider, topics, quality, heat in specs
+    ]
+    # None of these may be counted for readers.
+    make_article(
+        published_at=now - timedelta(days=1),
+        provider=wired,
+        topics=["AI"],
+        quality=5,
+        status=ArticleStatus.DRAFT,
+    )
+    make_article(
+        published_at=now - timedelta(days=1),
+        provider=verge,
+        topics=["Secret"],
+        quality=5,
+        status=ArticleStatus.HIDDEN,
+    )
+    make_article(
+        published_at=now - timedelta(days=2),
+        provider=register,
+        quality=5,
+        status=ArticleStatus.WITHDRAWN,
+    )
+    make_article(published_at=now - timedelta(days=2), provider=wired, quality=5, is_stub=True)
+    return visible
+
+
+def svgs_in(html):
+    """Each inline <svg> of the page, parsed as XML (fails the test if one is malformed)."""
+    parsed = [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", html, re.S)]  # noqa: S314
+    return {element.get("id"): element for element in parsed}
+
+
+def test_headline_figures_equal_counts_computed_here(client, newsroom):
+    now = timezone.now()
+
+    def within(days):
+        return sum(1 for a in newsroom if now - timedelta(days=days) < a.published_at <= now)
+
+    qualities = [a.quality for a in newsroom if a.quality is not None]
+    topics = {link.topic_id for a in newsroom for link in a.article_topics.all()}
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    headline = response.context["figures"]["headline"]
+    assert headline["total"] == len(newsroom) == 12
+    assert headline["last_7_days"] == within(7) == 4
+    assert headline["last_30_days"] == within(30) == 8
+    assert headline["providers"] == len({a.provider_id for a in newsroom}) == 3
+    assert headline["topics"] == len(topics) == 4
+    assert headline["quality_share"] == round(100 * len(qualities) / len(newsroom), 1) == 83.3
+    assert headline["median_quality"] == statistics.median(qualities) == 54
+    html = response.content.decode()
+    assert '<dd id="figure-total">12</dd>' in html
+    assert '<dd id="figure-median-quality">54</dd>' in html
+    assert '<dd id="figure-quality-share">83.3%</dd>' in html
+
+
+def test_median_of_an_odd_count_is_the_middle_score(client, make_article):
+    for quality in (3, 161, 40):
+        make_article(quality=quality)
+    assert client.get("/dashboard/").context["figures"]["headline"]["median_quality"] == 40
+
+
+def test_staff_figures_include_drafts_and_hidden_but_never_stubs(admin_client, newsroom):
+    headline = admin_client.get("/dashboard/").context["figures"]["headline"]
+    assert headline["total"] == len(newsroom) + 3
+
+
+def test_every_chart_is_well_formed_svg_with_title_and_axis_labels(client, newsroom):
+    svgs = svgs_in(client.get("/dashboard/").content.decode())
+
+    assert set(svgs) == {
+        "chart-weekly",
+        "chart-topics",
+        "chart-providers",
+        "chart-quality",
+        "chart-heat-quality",
+    }
+    expected = {
+        "chart-weekly": ("Articles per week", {"Week starting", "Articles"}),
+        "chart-topics": ("Articles per topic", {"Topic", "Articles"}),
+        "chart-providers": ("Top providers", {"Provider", "Articles"}),
+        "chart-quality": ("Quality distribution", {"Quality score", "Articles"}),
+        "chart-heat-quality": ("Heat vs quality", {"Quality", "Heat"}),
+    }
+    for chart_id, (title, axis_labels) in expected.items():
+        svg = svgs[chart_id]
+        assert svg.find(f"{SVG}title").text == title
+        assert svg.find(f"{SVG}desc").text
+        assert svg.get("aria-labelledby") == f"{chart_id}-title {chart_id}-desc"
+        labels = {text.text for text in svg.iter(f"{SVG}text") if text.get("class") == "axis-label"}
+        assert labels == axis_labels
+        links = list(svg.iter(f"{SVG}a"))
+        assert links, chart_id
+        assert all(link.get("href").startswith("/?") for link in links)
+
+
+def test_topic_bars_count_articles_per_topic_and_link_to_lists_of_that_count(client, newsroom):
+    topics = client.get("/dashboard/").context["figures"]["topics"]
+
+    assert [(t["name"], t["count"]) for t in topics] == [
+        ("AI", 8),
+        ("Robotics", 3),
+        ("Ethics", 2),
+        ("Machine Learning", 2),
+    ]
+    for topic in topics:
+        listing = client.get(topic["href"])
+        assert listing.status_code == 200
+        assert listing.context["total"] == topic["count"], topic["name"]
+
+
+def test_provider_bars_link_to_lists_of_the_same_count(client, newsroom):
+    providers = client.get("/dashboard/?topic=ai").context["figures"]["providers"]
+
+    assert [(p["domain"], p["count"]) for p in providers] == [
+        ("wired.com", 3),
+        ("theverge.com", 3),
+        ("theregister.com", 2),
+    ] or [(p["domain"], p["count"]) for p in providers] == [
+        ("theverge.com", 3),
+        ("wired.com", 3),
+        ("theregister.com", 2),
+    ]
+    for provider in providers:
+        assert parse_qs(urlsplit(provider["href"]).query)["topic"] == ["ai"]
+        assert client.get(provider["href"]).context["total"] == provider["count"]
+
+
+def test_quality_histogram_has_bins_of_ten_up_to_the_highest_score(client, newsroom):
+    bins = client.get("/dashboard/").context["figures"]["quality"]["bins"]
+
+    assert [(b["from"], b["to"]) for b in bins] == [(n, n + 9) for n in range(0, 170, 10)]
+    counts = {b["from"]: b["count"] for b in bins}
+    assert counts[0] == 2  # 0 and 8
+    assert counts[40] == 2  # 45 and 47
+    assert counts[160] == 1
+    assert sum(counts.values()) == sum(1 for a in newsroom if a.quality is not None)
+    for histogram_bin in bins:
+        if histogram_bin["count"]:
+            assert client.get(histogram_bin["href"]).context["total"] == histogram_bin["count"]
+
+
+def test_histogram_links_stay_inside_the_active_quality_range(client, newsroom):
+    bins = client.get("/dashboard/?quality_min=45&quality_max=99").context["figures"]["quality"]
+    forty = next(b for b in bins["bins"] if b["from"] == 40)
+    assert forty["count"] == 2
+    assert parse_qs(urlsplit(forty["href"]).query) == {"quality_min": ["45"], "quality_max": ["49"]}
+    assert client.get(forty["href"]).context["total"] == 2
+
+
+def test_weekly_columns_count_every_article_once_and_link_to_that_week(client, newsroom):
+    weekly = client.get("/dashboard/").context["figures"]["weekly"]
+
+    assert len(weekly["columns"]) == 52
+    assert [s["name"] for s in weekly["series"]][-1] == "Other"
+    # The article from 500 days ago is outside the year.
+    assert sum(column["count"] for column in weekly["columns"]) == len(newsroom) - 1
+    for column in weekly["columns"]:
+        assert sum(segment["count"] for segment in column["segments"]) == column["count"]
+        if column["count"]:
+            assert client.get(column["href"]).context["total"] == column["count"]
+
+
+def test_weekly_segments_use_the_first_listed_topic(client, newsroom):
+    weekly = client.get("/dashboard/").context["figures"]["weekly"]
+    totals = {}
+    for column in weekly["columns"]:
+        for series, segment in zip(weekly["series"], column["segments"], strict=True):
+            totals[series["name"]] = totals.get(series["name"], 0) + segment["count"]
+    # First-listed topics in the year: AI ×5, Robotics ×2, Machine Learning ×2, Ethics ×1;
+    # and the article with no topic counts as Other.
+    assert totals == {"AI": 5, "Robotics": 2, "Machine Learning": 2, "Ethics": 1, "Other": 1}
+
+
+def test_filters_narrow_every_figure(client, newsroom):
+    response = client.get("/dashboard/?provider=wired.com&date_from=2000-01-01&quality_min=50")
+    expected = [a for a in newsroom if a.provider.domain == "wired.com" and (a.quality or 0) >= 50]
+
+    assert response.context["figures"]["headline"]["total"] == len(expected) == 4
+    assert response.context["figures"]["headline"]["providers"] == 1
+
+
+def test_bad_filters_are_shown_as_form_errors_with_status_400(client, db):
+    response = client.get("/dashboard/?quality_min=lots&date_from=2023-02-30&topic=nope")
+
+    assert response.status_code == 400
+    assert set(response.context["filterset"].errors) == {"quality_min", "date_from", "topic"}
+    assert "figures" not in response.context
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_hostile_topic_names_are_escaped_in_the_svg_and_table(client, make_article):
+    make_article(topics=['<script>alert(1)</script> & "AI" \x07'], quality=10, heat=10)
+    html = client.get("/dashboard/").content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    topics_svg = svgs_in(html)["chart-topics"]
+    assert '<script>alert(1)</script> & "AI"' in "".join(topics_svg.itertext())
+
+
+def test_an_empty_database_gives_a_dashboard_without_errors(client, db):
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    assert response.context["figures"]["headline"]["median_quality"] is None
+    assert len(svgs_in(response.content.decode())) == 4  # no weekly chart without articles
+
+
+def test_staff_see_the_last_five_import_runs_and_failed_files(admin_client, client, db):
+    start = timezone.now() - timedelta(hours=10)
+    for hour in range(7):
+        run = ImportRun.objects.create(
+            started_at=start + timedelta(hours=hour), status=ImportStatus.PARTIAL, failed=hour
+        )
+    ImportProblem.objects.create(
+        run=run, path="articles/broken.md", field="title", message="title is required"
+    )
+
+    staff_page = admin_client.get("/dashboard/")
+    reader_page = client.get("/dashboard/")
+
+    runs = staff_page.context["import_health"]["runs"]
+    assert [r.failed for r in runs] == [6, 5, 4, 3, 2]
+    assert "articles/broken.md" in staff_page.content.decode()
+    assert "import_health" not in reader_page.context
+    assert "Import health" not in reader_page.content.decode()
+
+
+def test_figures_are_cached_until_the_data_version_changes(
+    client, make_article, django_assert_num_queries
+):
+    make_article()
+    bump_data_version()
+    assert client.get("/dashboard/").context["figures"]["headline"]["total"] == 1
+    make_article()
+    # Cached: the new row is not counted, and the page costs one query (the data version).
+    with django_assert_num_queries(1):
+        assert client.get("/dashboard/").context["figures"]["headline"]["total"] == 1
+    bump_data_version()  # what an import does
+    assert client.get("/dashboard/").context["figures"]["headline"]["total"] == 2
+
+
+def test_an_uncached_dashboard_runs_one_query_per_chart(
+    client, newsroom, django_assert_max_num_queries
+):
+    """No chart may issue a query per bar, week or topic.
+
+    16 = data version, topic options, 2 × validating the topic/provider parameters for the page
+    and 2 more for the two facet charts, 3 for the headline (aggregate, distinct topics, median),
+    3 for the weekly chart (totals, first topics, series names), then one each for topics,
+    providers, quality, heat.
+    """
+    with django_assert_max_num_queries(16):
+        client.get("/dashboard/?topic=ai&provider=wired.com")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_week_start_agrees_with_django_trunc_week(make_article, zone):
+    moments = [
+        datetime(2024, 1, 1, 0, 0, tzinfo=UTC),  # a Monday, midnight
+        datetime(2024, 1, 7, 23, 59, 59, tzinfo=UTC),  # the Sunday after
+        datetime(2024, 2, 29, 12, 30, 15, 123456, tzinfo=UTC),
+        datetime(2023, 12, 31, 23, 0, tzinfo=UTC),  # a Sunday, the year before
+    ]
+    for moment in moments:
+        make_article(published_at=moment)
+    with timezone.override(zone):
+        weeks = Article.objects.annotate(
+            fast=WeekStart("published_at"), django=TruncWeek("published_at")
+        ).values_list("fast", "django")
+        pairs = list(weeks)
+    assert len(pairs) == 4
+    assert all(fast == django for fast, django in pairs)
+    assert {fast.weekday() for fast, _ in pairs} == {0}

@@ -1,0 +1,214 @@
+"""Export: articles back to files in the import format, and the round trip import → export →
+import that proves the importer keeps everything."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from articles.ingest.parse import parse_file
+from articles.ingest.records import ArticleRecord, ImageRecord, ProviderRecord, RelatedRecord
+from articles.ingest.runner import run_import
+from articles.ingest.write import article_text, file_name, unique_file_names
+from articles.models import Article, ArticleStatus, Provider, SourceFile, Topic
+
+from . import EXAMPLES, dump_database, write_article
+
+WHEN = datetime(2019, 12, 17, 15, 22, tzinfo=UTC)
+
+RICH = ArticleRecord(
+    url="https://news.example/rich",
+    web_url="https://news.example/rich",
+    original_url="https://source.example/rich",
+    amp_url="https://news.example/rich/amp",
+    title='A "rich" story: colons, ünïcode & <b>entities</b>',
+    published_at=WHEN,
+    excerpt="First line\nsecond line, cut mid-sentence Â·",
+    body="# Heading\n\nSome *Markdown*.\n",
+    category="news",
+    type="article",
+    quality=161,
+    heat=7,
+    published=False,
+    deleted=True,
+    provider=ProviderRecord(
+        domain="news.example",
+        name="News: Example",
+        images=[{"url": "/assets/logo-50.png", "width": 50, "height": 50}],
+    ),
+    topics=["AI", "Machine Learning"],
+    images=[
+        ImageRecord(url="https://img.example/1.jpg", width=600, height=315, title="One"),
+        ImageRecord(url="https://img.example/2.jpg", is_cached=True, extra={"alt": "Two"}),
+    ],
+    related=[
+        RelatedRecord(
+            url="https://other.example/r",
+            title="Related",
+            published_at=datetime(2019, 12, 24, 11, 15, tzinfo=UTC),
+            web_url="https://other.example/r",
+            type="article",
+            quality=19,
+            provider=ProviderRecord(domain="other.example", name="Other"),
+            entry={
+                "title": "Related",
+                "publishedDateTime": "2019-12-24T11:15:00Z",
+                "webUrl": "https://other.example/r",
+                "type": "article",
+                "provider": {"name": "Other", "domain": "other.example"},
+                "quality": 19,
+            },
+        )
+    ],
+    secured="bG9uZyBibG9i;c3VmZml4==",
+    extra={"author": "Ada", "tags": ["x", "y"], "when": "2019-12-17T10:00:00Z"},
+)
+
+
+def test_the_text_keeps_the_formats_key_order_and_writes_datetimes_unquoted():
+    text = article_text(RICH)
+    front = text.split("---\n")[1]
+    keys = [line.split(":")[0] for line in front.splitlines() if line and line[0].isalpha()]
+    assert keys == [
+        "category",
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "originalUrl",
+        "webUrl",
+        "ampWebUrl",
+        "type",
+        "quality",
+        "heat",
+        "published",
+        "deleted",
+        "provider",
+        "topics",
+        "images",
+        "related",
+        "secured",
+        "author",
+        "tags",
+        "when",
+    ]
+    assert "\npublishedDateTime: 2019-12-17T15:22:00Z\n" in text
+    assert "    publishedDateTime: 2019-12-24T11:15:00Z\n" in text
+    assert "\ntopics:\n  - AI\n  - Machine Learning\n" in text
+    assert text.endswith("---\n\n# Heading\n\nSome *Markdown*.\n")
+
+
+def test_the_text_parses_back_to_the_same_record():
+    record, problems = parse_file(article_text(RICH).encode(), "2019-12-17-rich.md")
+    assert problems == []
+    assert record == RICH
+
+
+def test_a_record_without_a_body_or_optional_keys_stays_minimal():
+    record = ArticleRecord(
+        url="https://n.example/a", web_url="https://n.example/a", title="A", published_at=WHEN
+    )
+    assert article_text(record) == (
+        "---\ntitle: A\npublishedDateTime: 2019-12-17T15:22:00Z\nwebUrl: https://n.example/a\n---\n"
+    )
+    assert parse_file(article_text(record).encode(), "a.md")[0] == record
+
+
+def test_file_names_are_dated_and_disambiguated_in_a_stable_order():
+    assert file_name(WHEN, "a-story") == "2019-12-17-a-story.md"
+    pairs = [(WHEN, "same"), (WHEN, "other"), (WHEN, "same"), (WHEN, "same")]
+    assert unique_file_names(pairs) == [
+        "2019-12-17-same.md",
+        "2019-12-17-other.md",
+        "2019-12-17-same-2.md",
+        "2019-12-17-same-3.md",
+    ]
+
+
+def export(directory):
+    stdout = io.StringIO()
+    call_command("export_articles", str(directory), stdout=stdout)
+    return stdout.getvalue()
+
+
+def files_of(directory):
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def empty_the_database():
+    Article.objects.all().delete()
+    Topic.objects.all().delete()
+    Provider.objects.all().delete()
+    SourceFile.objects.all().delete()
+
+
+def assert_round_trip(sources, tmp_path):
+    first = run_import(sources)
+    assert first.failed == 0, first.problems
+    before = dump_database()
+    export(tmp_path / "exported")
+
+    empty_the_database()
+    second = run_import([tmp_path / "exported"])
+
+    assert second.failed == 0, second.problems
+    assert dump_database() == before
+    return before
+
+
+@pytest.mark.django_db
+def test_import_export_import_of_the_examples_gives_the_same_data(tmp_path):
+    articles = sorted(EXAMPLES.glob("*.md"))
+    assert len(articles) >= 15
+    before = assert_round_trip(articles, tmp_path)
+    assert sum(not a["values"]["is_stub"] for a in before["articles"].values()) == len(articles)
+
+
+@pytest.mark.django_db
+def test_exporting_twice_gives_byte_identical_files_and_rewrites_nothing(tmp_path):
+    run_import(sorted(EXAMPLES.glob("*.md")))
+    export(tmp_path / "one")
+    summary = export(tmp_path / "one")
+    export(tmp_path / "two")
+
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+    count = Article.objects.filter(is_stub=False).count()
+    where = tmp_path / "one"
+    assert (
+        summary == f"{count} articles exported to {where}: 0 written, {count} already up to date\n"
+    )
+    assert not [p for p in (tmp_path / "one").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.django_db
+def test_staff_edits_flow_back_to_the_files_and_stubs_are_not_exported(tmp_path):
+    related = [{"title": "Only a stub", "webUrl": "https://other.example/stub"}]
+    write_article(
+        tmp_path / "in", "a.md", title="Original", url="https://n.example/a", related=related
+    )
+    run_import([tmp_path / "in"])
+    article = Article.objects.get(url="https://n.example/a")
+    article.title, article.status, article.edited_by_staff = "Edited", ArticleStatus.HIDDEN, True
+    article.save()
+
+    export(tmp_path / "out")
+
+    (exported,) = (tmp_path / "out").iterdir()
+    assert exported.name == "2024-03-01-original.md"  # the slug is the article's, kept
+    front = yaml.safe_load(exported.read_text().split("---\n")[1])
+    assert front["title"] == "Edited"
+    assert front["published"] is False  # hidden from readers, as the format can say it
+    assert front["related"] == related
+
+
+@pytest.mark.django_db
+def test_two_articles_with_the_same_date_and_slug_get_distinct_names(tmp_path):
+    for n in (1, 2):
+        write_article(tmp_path / "in", f"{n}.md", title="Same title", url=f"https://n.example/{n}")
+    run_import([tmp_path / "in"])
+    export(tmp_path / "out")
+    assert sorted(files_of(tmp_path / "out")) == [
+        "2024-03-01-same-title-2.md",
+        "2024-03-01-same-title.md",
+    ]
