@@ -2,7 +2,8 @@
 
 Every operation runs in one transaction, bumps the data version (so cached figures in every
 process go stale at once, see articles/cache.py) and marks the articles whose content it changed
-as edited by staff, so that a later import of the same file keeps the editor's version.
+as edited by staff, so that a later import of the same file keeps the editor's version. Merges
+need no mark: the alias they leave maps the old name or domain to the survivor on every import.
 Each takes the articles as a QuerySet (or any iterable of Article) and returns how many changed.
 """
 
@@ -125,10 +126,9 @@ def merge_topics(source, target):
     with transaction.atomic():
         # Fresh rows: an earlier merge in the same batch may have moved either in the tree.
         source, target = Topic.objects.get(pk=source.pk), Topic.objects.get(pk=target.pk)
+        # Articles are not marked as edited: the alias maps `source` to `target` on re-import,
+        # so upstream updates keep flowing and the merge still holds.
         source_links = ArticleTopic.objects.filter(topic=source)
-        Article.objects.filter(pk__in=source_links.values("article_id")).update(
-            edited_by_staff=True
-        )
         source_links.filter(
             article_id__in=ArticleTopic.objects.filter(topic=target).values("article_id")
         ).delete()
@@ -168,9 +168,8 @@ def merge_providers(source, target):
     if source.pk == target.pk:
         raise CurationError(f"Cannot merge provider {source} into itself.")
     with transaction.atomic():
-        moved = Article.objects.filter(provider=source).update(
-            provider=target, edited_by_staff=True
-        )
+        # Not marked as edited: the alias maps the old domain to `target` on re-import.
+        moved = Article.objects.filter(provider=source).update(provider=target)
         ProviderAlias.objects.filter(provider=source).update(provider=target)
         ProviderAlias.objects.filter(domain=source.domain).delete()
         ProviderAlias.objects.create(domain=source.domain, provider=target)

@@ -53,6 +53,9 @@ class ProviderAlias(models.Model):
     domain = models.CharField(max_length=253, unique=True)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="aliases")
 
+    class Meta:
+        verbose_name_plural = "provider aliases"
+
     def __str__(self):
         return f"{self.domain} → {self.provider.domain}"
 
@@ -106,6 +109,9 @@ class TopicAlias(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name_key = models.CharField(max_length=200, unique=True)
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "topic aliases"
 
     def __str__(self):
         return f"{self.slug} → {self.topic.slug}"

@@ -40,7 +40,7 @@ TOPICS = [
     "Chatbots",
     "Autonomous Vehicles",
 ]
-WORDS = (
+WORDS = (  # noqa: SIM905 - a word list reads better as one text
     "model data network learning market research report growth new global system vision "
     "language robot cloud chip training inference startup funding launch study agents "
     "privacy regulation health finance industry analysis forecast platform open source "

@@ -13,11 +13,11 @@ import fcntl
 import os
 import signal
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 # Any fixed 64-bit number works; deriving it from a name keeps it recognisable in pg_locks.
@@ -51,9 +51,16 @@ def advisory_lock(alias=DEFAULT_DB_ALIAS):
                 "another import is running (it holds the PostgreSQL advisory lock "
                 f"{ADVISORY_LOCK_KEY}); try again when it has finished"
             )
-        yield
+        try:
+            yield
+        finally:
+            # Released here rather than by closing: the server ends a closed session a moment
+            # later, and an import starting in that moment would find the lock still held.
+            # (Should this fail, closing the connection below releases it all the same.)
+            with suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
     finally:
-        connection.close()  # ends the session, which releases the lock
+        connection.close()
 
 
 @contextmanager

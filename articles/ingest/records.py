@@ -3,6 +3,45 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# The keys of the format, in the order the files write them (FORMAT.md). Parsing keeps any other
+# key in `extra`; writing follows this order.
+ARTICLE_KEYS = (
+    "category",
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "originalUrl",
+    "webUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "deleted",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "secured",
+)
+RELATED_KEYS = (
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    "webUrl",
+    "originalUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "provider",
+    "quality",
+    "images",
+)
+PROVIDER_KEYS = ("name", "domain", "images", "description")
+IMAGE_KEYS = ("url", "width", "height", "isCached", "title")
+LOGO_KEYS = ("url", "width", "height")
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -2,8 +2,9 @@
 
 A batch is a list of `ParsedFile`s in path order. Within it (and from batch to batch) files apply as
 if one after the other, so the file that comes last in path order wins whatever the batch size.
-Each batch costs a fixed number of queries: existing rows are fetched per batch by their keys
-(article URL, provider domain, topic name key) and written with bulk_create / bulk_update.
+Each batch costs a fixed number of queries, never one per file: existing rows are fetched per
+batch by their keys (article URL, provider domain, topic name key), and rows are written with
+one executemany per table.
 
 If the database refuses anything in a batch, the batch is rolled back and stored again one file at
 a time, so one bad file fails alone and no article is ever half-written.
@@ -169,7 +170,13 @@ class Batch:
         for index, file in provider_files:
             self.outcomes[index] = self.store_provider_record(file, known, merged)
         missing = [
-            Provider(domain=domain, name=record.name or domain, images=record.images)
+            Provider(
+                domain=domain,
+                name=record.name or domain,
+                images=record.images,
+                description=record.description,
+                extra=record.extra,
+            )
             for domain, record in named.items()
             if domain not in known and domain not in merged
         ]
@@ -361,29 +368,23 @@ class Batch:
     def apply(self, file, before):
         """What `file` does to the article `before` (None when there is none yet): its outcome,
         and the snapshot to write, or None when nothing is to be written."""
+        problems = []
         if before is not None and not before.row["is_stub"]:
             if before.row["edited_by_staff"] and not self.overwrite_edited:
                 return Stored(KEPT_EDITED), None
-            earlier_file = before.row["source_path"]
-            if earlier_file and earlier_file != file.path and os.path.lexists(earlier_file):
-                if earlier_file > file.path:
+            other = before.row["source_path"]  # the file the article's values came from
+            if other and other != file.path and os.path.lexists(other):
+                if other > file.path:
                     note = (
-                        f"{earlier_file} has the same URL and comes later in path order, "
+                        f"{other} has the same URL and comes later in path order, "
                         "so its values are kept and this file changes nothing"
                     )
                     return Stored(UNCHANGED, [warning(file, note, "webUrl")]), None
-                problems = [
-                    warning(
-                        file,
-                        f"{earlier_file} has the same URL and comes earlier in path order; "
-                        "this file's values replace its values",
-                        "webUrl",
-                    )
-                ]
-            else:
-                problems = []
-        else:
-            problems = []
+                note = (
+                    f"{other} has the same URL and comes earlier in path order; "
+                    "this file's values replace its values"
+                )
+                problems.append(warning(file, note, "webUrl"))
         after = self.article_snapshot(file, before)
         if before is None or before.row["is_stub"]:
             return Stored(CREATED, problems), after

@@ -13,6 +13,11 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 
 from .records import (
+    ARTICLE_KEYS,
+    IMAGE_KEYS,
+    LOGO_KEYS,
+    PROVIDER_KEYS,
+    RELATED_KEYS,
     ArticleRecord,
     ImageRecord,
     Problem,
@@ -31,42 +36,6 @@ MAX_SHORT_TEXT = 100  # category, type, topic shortname
 MAX_ID = 200  # a topic's `_id`
 MAX_INTEGER = 2_147_483_647  # the integer columns of PostgreSQL
 
-ARTICLE_KEYS = {
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "published",
-    "deleted",
-    "provider",
-    "topics",
-    "images",
-    "related",
-    "secured",
-}
-PROVIDER_KEYS = {"name", "domain", "images", "description"}
-LOGO_KEYS = {"url", "width", "height"}
-IMAGE_KEYS = {"url", "width", "height", "isCached", "title"}
-RELATED_KEYS = {
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "webUrl",
-    "originalUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "provider",
-    "images",
-}
 TOPIC_KEYS = {"_id", "name", "shortname", "parent", "description", "keywords", "hashtags", "images"}
 _FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False}
 

@@ -12,43 +12,15 @@ from datetime import UTC, datetime
 
 import yaml
 
-from .records import ArticleRecord, ImageRecord, RelatedRecord
-
-FRONT_MATTER_ORDER = (
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "published",
-    "deleted",
-    "provider",
-    "topics",
-    "images",
-    "related",
-    "secured",
+from .records import (
+    ARTICLE_KEYS,
+    IMAGE_KEYS,
+    PROVIDER_KEYS,
+    RELATED_KEYS,
+    ArticleRecord,
+    ImageRecord,
+    RelatedRecord,
 )
-RELATED_ORDER = (
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "webUrl",
-    "originalUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "provider",
-    "quality",
-    "images",
-)
-PROVIDER_ORDER = ("name", "domain", "images", "description")
-IMAGE_ORDER = ("url", "width", "height", "isCached", "title")
 
 
 class Dumper(yaml.SafeDumper):
@@ -93,7 +65,7 @@ def front_matter(record: ArticleRecord) -> dict:
         "related": [_related(entry) for entry in record.related],
         "secured": record.secured,
     }
-    front = {key: values[key] for key in FRONT_MATTER_ORDER if _present(values[key])}
+    front = {key: values[key] for key in ARTICLE_KEYS if _present(values[key])}
     front.update((key, value) for key, value in record.extra.items() if key not in front)
     return front
 
@@ -184,7 +156,7 @@ def _provider(provider):
         return None
     values = {"name": provider.name, "domain": provider.domain}
     if provider.images:
-        values["images"] = [_ordered(image, IMAGE_ORDER) for image in provider.images]
+        values["images"] = [_ordered(image, IMAGE_KEYS) for image in provider.images]
     return values
 
 
@@ -204,23 +176,23 @@ def _related(entry: RelatedRecord) -> dict:
         values = {"title": entry.title, "webUrl": entry.web_url or entry.url}
         if entry.published_at:
             values["publishedDateTime"] = entry.published_at
-        return _ordered(values, RELATED_ORDER)
-    values = _ordered(entry.entry, RELATED_ORDER)
+        return _ordered(values, RELATED_KEYS)
+    values = _ordered(entry.entry, RELATED_KEYS)
     when = values.get("publishedDateTime")
     if isinstance(when, str):
         # Records keep it as ISO 8601 text; the files write a YAML timestamp.
         with suppress(ValueError):
             values["publishedDateTime"] = datetime.fromisoformat(when)
     if isinstance(values.get("provider"), dict):
-        values["provider"] = _ordered(values["provider"], PROVIDER_ORDER)
+        values["provider"] = _ordered(values["provider"], PROVIDER_KEYS)
         if isinstance(values["provider"].get("images"), list):
             values["provider"]["images"] = [
-                _ordered(image, IMAGE_ORDER) if isinstance(image, dict) else image
+                _ordered(image, IMAGE_KEYS) if isinstance(image, dict) else image
                 for image in values["provider"]["images"]
             ]
     if isinstance(values.get("images"), list):
         values["images"] = [
-            _ordered(image, IMAGE_ORDER) if isinstance(image, dict) else image
+            _ordered(image, IMAGE_KEYS) if isinstance(image, dict) else image
             for image in values["images"]
         ]
     return values

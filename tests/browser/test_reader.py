@@ -9,7 +9,7 @@ from tests.reader import fresh_cache  # noqa: F401 - autouse fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}
 SCRIPT_TITLE = "<script>window.pwned = true</script> Robots & <b>bold</b> claims"
 
 

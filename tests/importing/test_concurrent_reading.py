@@ -12,7 +12,7 @@ from . import start_manage
 
 @pytest.mark.django_db(transaction=True)
 def test_readers_never_see_a_locked_database_or_a_half_written_article(tmp_path):
-    paths = generate(tmp_path / "files", 2000)
+    paths = generate(tmp_path / "files", 3000)
     expected = {}
     for path in paths:
         record, _ = parse_file(path.read_bytes(), str(path))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from articles.ingest.parse import parse_file
 from articles.ingest.records import ArticleRecord, ImageRecord, ProviderRecord, RelatedRecord
@@ -212,3 +212,14 @@ def test_two_articles_with_the_same_date_and_slug_get_distinct_names(tmp_path):
         "2024-03-01-same-title-2.md",
         "2024-03-01-same-title.md",
     ]
+
+
+@pytest.mark.django_db
+def test_an_unwritable_target_is_a_clear_fatal_error(tmp_path):
+    write_article(tmp_path / "in", "a.md")
+    run_import([tmp_path / "in"])
+    (tmp_path / "taken").write_text("a file, not a directory")
+
+    with pytest.raises(CommandError, match=f"cannot write {tmp_path / 'taken'}") as raised:
+        export(tmp_path / "taken")
+    assert raised.value.returncode == 2

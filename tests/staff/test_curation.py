@@ -139,7 +139,8 @@ def test_merge_topics_moves_articles_without_duplicates(make_article, make_topic
         assert topic_names(article) == ["Machine Learning"]
     assert ArticleTopic.objects.filter(topic=ml).count() == 3
     assert Article.objects.count() == 3
-    assert set(Article.objects.filter(edited_by_staff=True)) == {only_variant, both}
+    # The alias carries the merge through re-imports, so upstream updates are not blocked.
+    assert not Article.objects.filter(edited_by_staff=True).exists()
 
 
 def test_merge_topics_keeps_the_old_slug_and_name_as_an_alias(make_topic):
@@ -225,7 +226,7 @@ def test_merge_providers_moves_articles_and_keeps_the_domain_as_alias(make_artic
         "bbc.co.uk": target.pk,
         "news.bbc.co.uk": target.pk,
     }
-    assert set(Article.objects.filter(edited_by_staff=True)) == {moved_one, moved_two}
+    assert not Article.objects.filter(edited_by_staff=True).exists()
 
 
 def test_a_provider_cannot_be_merged_into_itself(make_provider):

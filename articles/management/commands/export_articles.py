@@ -19,15 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("directory", metavar="DIR", help="created if missing")
 
     def handle(self, directory, verbosity, **options):
-        try:
-            os.makedirs(directory, exist_ok=True)
-        except OSError as exc:
-            raise CommandError(f"cannot create {directory}: {exc.strerror}", returncode=2) from None
         records = list(article_records())
         names = unique_file_names((record.published_at, slug) for slug, record in records)
         written = 0
-        for name, (_, record) in zip(names, records, strict=True):
-            written += write_atomically(directory, name, article_text(record))
+        try:
+            os.makedirs(directory, exist_ok=True)
+            for name, (_, record) in zip(names, records, strict=True):
+                written += write_atomically(directory, name, article_text(record))
+        except OSError as exc:
+            where = exc.filename or directory
+            raise CommandError(f"cannot write {where}: {exc.strerror}", returncode=2) from None
         if verbosity >= 1:
             self.stdout.write(
                 f"{len(records)} articles exported to {directory}: {written} written, "

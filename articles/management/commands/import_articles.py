@@ -56,6 +56,7 @@ class Command(BaseCommand):
     def handle(self, *, paths, dry_run, overwrite_edited, as_json, verbosity, **options):
         progress = None
         if self.stdout.isatty() and not as_json:
+            # The raw stream: OutputWrapper.write would end each redraw of the bar with "\n".
             progress = ProgressBar(self.stdout._out)
         try:
             result = run_import(
