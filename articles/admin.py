@@ -5,7 +5,6 @@ to screens. Reading it top to bottom: helpers, the article list's filters, the A
 Topic and Provider admins (with merges), the import health pages.
 """
 
-import csv
 import tempfile
 import zipfile
 from dataclasses import replace
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
-from . import curation
+from . import curation, exports
 from .admin_forms import (
     MergeProvidersForm,
     MergeTopicsForm,
@@ -393,64 +392,6 @@ class RelatedLinkInline(admin.TabularInline):
         return link.entry.get("title", "")
 
 
-CSV_COLUMNS = [
-    "id",
-    "url",
-    "title",
-    "published_at",
-    "provider_domain",
-    "provider_name",
-    "topics",
-    "quality",
-    "heat",
-    "status",
-    "is_stub",
-    "edited_by_staff",
-    "image_url",
-    "excerpt",
-]
-
-
-def csv_text(value):
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    value = value or ""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
-def csv_row(article):
-    first_image = next(iter(article.images.all()), None)
-    return [
-        article.pk,
-        csv_text(article.url),
-        csv_text(article.title),
-        article.published_at.isoformat() if article.published_at else "",
-        article.provider.domain if article.provider else "",
-        csv_text(article.provider.name) if article.provider else "",
-        csv_text("; ".join(link.topic.name for link in article.article_topics.all())),
-        "" if article.quality is None else article.quality,
-        "" if article.heat is None else article.heat,
-        article.status,
-        "true" if article.is_stub else "false",
-        "true" if article.edited_by_staff else "false",
-        csv_text(first_image.url) if first_image else "",
-        csv_text(article.excerpt),
-    ]
-
-
-class _Line:
-    """csv.writer target that hands back each line instead of storing it."""
-
-    def write(self, line):
-        return line
-
-
-def csv_lines(articles):
-    writer = csv.writer(_Line())
-    yield writer.writerow(CSV_COLUMNS)
-    for article in articles.iterator(chunk_size=500):
-        yield writer.writerow(csv_row(article))
-
-
 @admin.register(Article)
 class ArticleAdmin(BumpsDataVersion, ActionPageMixin, admin.ModelAdmin):
     list_display = [
@@ -689,7 +630,7 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected articles as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv")
+        response = StreamingHttpResponse(exports.staff_csv(queryset), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="articles.csv"'
         return response
 

@@ -3,7 +3,6 @@
 Shapes, parameters and errors are documented in docs/api.md and on the /api/ page.
 """
 
-import csv
 import hashlib
 from functools import wraps
 
@@ -15,11 +14,11 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from . import dashboard
+from . import dashboard, exports
 from .cache import cached
 from .filters import ArticleFilter
-from .models import Article, ArticleTopic, Provider, Topic
-from .serializers import article_dict, iso_utc, provider_api_dict, topic_dict, with_api_joins
+from .models import Article, Provider, Topic
+from .serializers import article_dict, provider_api_dict, topic_dict, with_api_joins
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -199,81 +198,6 @@ def docs(request):
     return render(request, "api/index.html", {"max_page_size": MAX_PAGE_SIZE})
 
 
-CSV_COLUMNS = [
-    "id",
-    "url",
-    "title",
-    "publishedDateTime",
-    "provider",
-    "providerDomain",
-    "topics",
-    "quality",
-    "heat",
-    "type",
-    "category",
-    "webUrl",
-    "originalUrl",
-    "excerpt",
-]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """csv.writer writes into this; the row comes straight back to be streamed."""
-
-    def write(self, value):
-        return value
-
-
-CSV_FIELDS = [
-    "pk",
-    "slug",
-    "title",
-    "published_at",
-    "provider__name",
-    "provider__domain",
-    "quality",
-    "heat",
-    "type",
-    "category",
-    "web_url",
-    "original_url",
-    "excerpt",
-]
-CSV_CHUNK = 2000
-
-
-def chunked(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def topic_names(article_ids):
-    """{article id: "AI; Robotics"} for a chunk of articles, in one query."""
-    names = {}
-    links = (
-        ArticleTopic.objects.filter(article_id__in=article_ids)
-        .order_by("article_id", "position", "pk")
-        .values_list("article_id", "topic__name")
-    )
-    for article_id, name in links:
-        names.setdefault(article_id, []).append(name)
-    return {article_id: "; ".join(found) for article_id, found in names.items()}
-
-
 def article_url_maker(request):
     """pk, slug → our absolute page URL, with one reverse() for the whole export.
 
@@ -285,55 +209,12 @@ def article_url_maker(request):
     return lambda pk, slug: f"{head}/{pk}/{slug or 'article'}/{tail}"
 
 
-def csv_row(article, topics, page_url):
-    return [
-        article["pk"],
-        page_url,
-        article["title"],
-        iso_utc(article["published_at"]) or "",
-        article["provider__name"] or "",
-        article["provider__domain"] or "",
-        topics,
-        "" if article["quality"] is None else article["quality"],
-        -1 if article["heat"] is None else article["heat"],
-        article["type"],
-        article["category"],
-        article["web_url"],
-        article["original_url"],
-        article["excerpt"],
-    ]
-
-
 @api_view
 def export_csv(request):
-    """Every matching article, streamed in chunks so memory stays flat at any size.
-
-    Plain values, not model instances: two queries per chunk of 2,000 rows (the rows with their
-    provider, then their topic names).
-    """
-    articles = filtered_articles(request).values(*CSV_FIELDS)
-    page_url = article_url_maker(request)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(CSV_COLUMNS)
-        for chunk in chunked(articles.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
-            topics = topic_names([article["pk"] for article in chunk])
-            yield "".join(
-                writer.writerow(
-                    [
-                        spreadsheet_safe(cell)
-                        for cell in csv_row(
-                            article,
-                            topics.get(article["pk"], ""),
-                            page_url(article["pk"], article["slug"]),
-                        )
-                    ]
-                )
-                for article in chunk
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    """Every matching article as CSV, streamed (articles/exports.py)."""
+    articles = filtered_articles(request)
+    lines = exports.public_csv(articles, article_url_maker(request))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="articles.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return cache_for_readers(response, request)

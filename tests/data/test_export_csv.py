@@ -3,7 +3,7 @@
 import csv
 import io
 
-from articles.api import CSV_COLUMNS
+from articles.exports import PUBLIC_COLUMNS
 from articles.models import ArticleStatus
 
 
@@ -27,7 +27,7 @@ def test_it_streams_every_matching_article_with_stable_columns(client, make_arti
     header, *rows = rows_of(response)
     assert (
         header
-        == CSV_COLUMNS
+        == PUBLIC_COLUMNS
         == [
             "id",
             "url",
