@@ -5,8 +5,10 @@ Each facet is counted over the results filtered by every *other* active filter, 
 articles b or c would add, since topics combine with OR.
 
 Cost: facets count within the newest FACET_WINDOW results, by grouped queries (topics: one;
-every other facet: one shared pass, plus one per facet whose own filter is active), so a cold
-list costs the same at 100,000 articles as at 10,000; the result total is an exact COUNT. The
+every other facet: one shared pass, plus one per facet whose own filter is active), and the
+result total comes from the shared pass, or, past the window, from a COUNT that stops after
+COUNT_BOUND + 1 matches; so a cold list reads at most about that many matching rows per query,
+at 100,000 articles as at 10,000. The
 whole set is cached under the normalised filters and the data version (articles/cache.py), so
 a repeated list costs one small query, and an import in another process makes every older
 entry unreachable.
@@ -23,8 +25,11 @@ from .models import Article, ArticleImage, ArticleTopic
 
 VISIBLE_CHOICES = 15
 # Facets count within the newest this-many results: a cold (uncached) list then costs the same
-# at 100,000 articles as at 10,000. The result total is always exact.
+# at 100,000 articles as at 10,000.
 FACET_WINDOW = 10_000
+# The result total is exact up to this many; beyond, the page says "10,000+ articles" and
+# numbers pages only that far. An exact COUNT reads every match, however many.
+COUNT_BOUND = 10_000
 MAX_CHOICES = 60  # per facet (15 shown, 45 behind "more"); /topics/ and /providers/ list all
 
 # (label, quality_min, quality_max): a band is chosen by setting both bounds.
@@ -105,6 +110,16 @@ def cache_key(scope, cleaned_data):
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
+def bounded_count(queryset):
+    """(count, is_lower_bound): exact up to COUNT_BOUND, else (COUNT_BOUND, True).
+
+    One query that stops after COUNT_BOUND + 1 rows:
+    SELECT COUNT(*) FROM (SELECT id FROM … LIMIT COUNT_BOUND + 1).
+    """
+    count = queryset.order_by().values("pk")[: COUNT_BOUND + 1].count()
+    return min(count, COUNT_BOUND), count > COUNT_BOUND
+
+
 def newest(queryset):
     """The ids of the newest FACET_WINDOW articles of `queryset`, as a subquery."""
     return queryset.order_by("-published_at", "-id").values("pk")[:FACET_WINDOW]
@@ -166,23 +181,33 @@ def from_summary(facet, rows, selected):
 def compute_counts(filterset, selected):
     """The total and every facet's raw counts, without caching.
 
-    The total is exact. Facets count within the newest FACET_WINDOW results, so a cold list
-    costs the same however large the table grows (the page says so when it matters). Facets
-    whose own filter is not active share one pass over the results (`summary_rows`); one whose
-    own filter is active gets its own pass; topics always get one. So an unfiltered or
-    topic-filtered list costs three queries: total, topics, summary.
+    The total is exact up to COUNT_BOUND (`total_is_lower_bound` says when it is not), and
+    facets count within the newest FACET_WINDOW results, so a cold list costs about the same
+    however large the table grows (the page says so when it matters). Facets whose own filter
+    is not active share one pass over the results (`summary_rows`); one whose own filter is
+    active gets its own pass; topics always get one. The shared pass also gives the total when
+    the results fit in the window, so an unfiltered or topic-filtered list costs two queries
+    (topics, summary), plus a bounded COUNT when the results fill the window.
     """
     active = {name for name, value in filterset.form.cleaned_data.items() if value}
-    counts = {"total": filtered_except(filterset, set()).count()}
-    counts["topic"] = topic_counts(
-        newest(filtered_except(filterset, OWN_FILTERS["topic"] & active)), selected["topic"]
-    )
+    counts = {
+        "topic": topic_counts(
+            newest(filtered_except(filterset, OWN_FILTERS["topic"] & active)), selected["topic"]
+        )
+    }
     passes = {}
     for facet in ("provider", "type", "category", "quality", "has_image"):
         ignored = frozenset(OWN_FILTERS[facet] & active)
         if ignored not in passes:
             passes[ignored] = summary_rows(newest(filtered_except(filterset, ignored)))
         counts[facet] = from_summary(facet, passes[ignored], selected)
+    # Every result in the window falls in exactly one summary row.
+    in_window = sum(row["count"] for row in passes[frozenset()]) if frozenset() in passes else None
+    if in_window is not None and in_window < FACET_WINDOW:
+        total, total_is_lower_bound = min(in_window, COUNT_BOUND), in_window > COUNT_BOUND
+    else:
+        total, total_is_lower_bound = bounded_count(filtered_except(filterset, set()))
+    counts.update(total=total, total_is_lower_bound=total_is_lower_bound)
     return counts
 
 
@@ -196,10 +221,11 @@ def selected_values(cleaned_data):
 
 
 def listing_facets(filterset, scope, *, version=None):
-    """(total, facets, with_image) for a valid filterset.
+    """(total, total_is_lower_bound, facets, with_image) for a valid filterset.
 
-    `scope` names the filterset's base queryset and audience (the cache must not mix a staff
-    list with a reader's). `facets` is a dict of Facet: topic, provider, type, category,
+    `total` is exact up to COUNT_BOUND; past it, it is COUNT_BOUND and `total_is_lower_bound`
+    is true. `scope` names the filterset's base queryset and audience (the cache must not mix
+    a staff list with a reader's). `facets` is a dict of Facet: topic, provider, type, category,
     quality; `with_image` counts the results that have an image (ignoring that filter).
     """
     data = filterset.form.cleaned_data
@@ -230,7 +256,7 @@ def listing_facets(filterset, scope, *, version=None):
     }
     facets["topic"].index_url = reverse("articles:topic_list")
     facets["provider"].index_url = reverse("articles:provider_list")
-    return counts["total"], facets, counts["has_image"]
+    return counts["total"], counts["total_is_lower_bound"], facets, counts["has_image"]
 
 
 def _facet(name, label, rows, selected, data):

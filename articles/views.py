@@ -73,7 +73,10 @@ def data_version(request):
 
 
 class CountedPaginator(Paginator):
-    """A Paginator given its count, which the facet cache already holds (no COUNT query)."""
+    """A Paginator given its count, which the facet cache already holds (no COUNT query).
+
+    Past COUNT_BOUND matches that count is the bound, so pages are numbered only that far.
+    """
 
     def __init__(self, object_list, per_page, *, count):
         super().__init__(object_list, per_page)
@@ -168,7 +171,7 @@ def article_listing(request, base, *, scope, context=(), implied=()):
     errors = []
     if not filterset.is_valid():
         errors.append("Some filters are not valid; fix the fields marked below.")
-    total, facets, with_image = listing_facets(
+    total, total_is_lower_bound, facets, with_image = listing_facets(
         filterset, f"{scope}:{audience(request.user)}", version=data_version(request)
     )
     for facet_name, value in implied:
@@ -182,10 +185,7 @@ def article_listing(request, base, *, scope, context=(), implied=()):
         except BadPage as exc:
             errors.append(str(exc))
         except EmptyPage:
-            errors.append(
-                f"There is no page {request.GET['page']}: these results have "
-                f"{paginator.num_pages} page{'s' if paginator.num_pages != 1 else ''}."
-            )
+            errors.append(no_such_page(request.GET["page"], paginator, total_is_lower_bound))
     data = filterset.form.cleaned_data
     context.update(
         filterset=filterset,
@@ -193,8 +193,15 @@ def article_listing(request, base, *, scope, context=(), implied=()):
         filters=data,
         errors=errors,
         total=total,
+        total_is_lower_bound=total_is_lower_bound,
         facets=facets,
-        counts_window=FACET_WINDOW if total > FACET_WINDOW else None,
+        # Only when there are more results than the facets' window (a bounded total of
+        # exactly FACET_WINDOW means more).
+        counts_window=(
+            FACET_WINDOW
+            if total > FACET_WINDOW or (total_is_lower_bound and total >= FACET_WINDOW)
+            else None
+        ),
         with_image=with_image,
         chips=active_filter_chips(request, data),
         sort_links=sort_links(data),
@@ -208,6 +215,17 @@ def article_listing(request, base, *, scope, context=(), implied=()):
         period_choices=PeriodChoices.choices,
     )
     return render(request, "articles/article_list.html", context, status=400 if errors else 200)
+
+
+def no_such_page(raw, paginator, total_is_lower_bound):
+    pages = paginator.num_pages
+    if total_is_lower_bound:
+        # Only the bounded count is known, so pages are numbered only that far.
+        return (
+            f"There is no page {raw} here: only the first {pages:,} pages of these results "
+            "can be shown. Narrow the filters (e.g. the dates) or change the sort to see others."
+        )
+    return f"There is no page {raw}: these results have {pages} page{'s' if pages != 1 else ''}."
 
 
 @cached_for_readers

@@ -12,9 +12,11 @@ the 100k/10k ratio. Goals: filtered list median ≤ 3× the ceiling at the large
 reader page at the larger size ≤ 1.5× the smaller.
 
 Anonymous pages and facet counts are cached under the data version (articles/views.py,
-articles/facets.py), so warmed-up figures are the common case; the "(uncached)" rows change the
-URL on every request (a different, no-op date_to) to show the cost of the first request after
-an import: counts and page computed and rendered.
+articles/facets.py), so warmed-up figures are the common case. Every reader page is measured
+twice: cached, and "(uncached)": before each of those requests (outside the timing) the
+benchmark bumps the data version in the database, as an import does, so the request misses
+the page cache and the facet cache and computes everything: the cost of the first request
+after an import.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -41,7 +44,8 @@ BENCH_USER = "bench-admin"
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway database
 WORKERS = 2
 CEILING = "ceiling: /robots.txt"
-READER_PAGES = {"/", "/ filtered", "/ search", "topic page", "detail page"}
+READER_PAGES = ["/", "/ filtered", "/ search", "topic page", "detail page"]
+UNCACHED = " (uncached)"
 
 
 def environment(scratch):
@@ -119,8 +123,6 @@ def print_samples():
                     "/ search": "/?q=model",
                     "topic page": topic.get_absolute_url(),
                     "detail page": article.get_absolute_url(),
-                    "/ (counts uncached)": "/?date_to={uncached}",
-                    "/ filtered (uncached)": f"/?{filtered}&date_to={{uncached}}",
                     "/dashboard/": "/dashboard/",
                     "/feeds/articles/": "/feeds/articles/",
                     "/api/articles/": "/api/articles/",
@@ -203,17 +205,33 @@ def fetch(opener, url):
     return time.perf_counter() - started, status
 
 
-def measure(base, urls, requests):
+def bump_data_version(database):
+    """What an import does to the cache: every cached page and count becomes unreachable."""
+    with sqlite3.connect(database, timeout=30) as connection:
+        connection.execute(
+            "INSERT INTO articles_dataversion (id, version, changed_at) "
+            "VALUES (1, 1, datetime('now')) "
+            "ON CONFLICT (id) DO UPDATE SET version = version + 1"
+        )
+    connection.close()
+
+
+def measure(base, urls, requests, database):
     reader = urllib.request.build_opener()
     admin = admin_opener(base)
-    results = {}
+    runs = []
     for name, path in urls.items():
+        runs.append((name, path, False))
+        if name in READER_PAGES:
+            runs.append((name + UNCACHED, path, True))
+    results = {}
+    for name, path, uncached in runs:
         opener = admin if name.startswith("admin") else reader
         timings, statuses = [], set()
         for n in range(requests + 3 * WORKERS):  # the first ones warm up every worker
-            # Each "uncached" request names another no-op date_to, so its counts are computed.
-            url = base + path.format(uncached=f"{2100 + n}-12-31")
-            seconds, status = fetch(opener, url)
+            if uncached:
+                bump_data_version(database)
+            seconds, status = fetch(opener, base + path)
             statuses.add(status)
             if n >= 3 * WORKERS:
                 timings.append(seconds * 1000)
@@ -239,7 +257,9 @@ def run_size(size, requests):
         port = free_port()
         server = start_gunicorn(scratch, port)
         try:
-            return measure(f"http://127.0.0.1:{port}", samples["urls"], requests)
+            return measure(
+                f"http://127.0.0.1:{port}", samples["urls"], requests, scratch / "bench.sqlite3"
+            )
         finally:
             stop(server)
 
@@ -263,16 +283,21 @@ def print_table(sizes, results):
             f"  {b['status']}"
         )
     filtered = results[large]["/ filtered"]["median"] / ceiling
-    growth = max(results[large][n]["median"] / results[small][n]["median"] for n in READER_PAGES)
     print()
     print(
         f"  goal: filtered list median ≤ 3× ceiling at {large:,}: {filtered:.1f}× "
-        f"({'met' if filtered <= 3 else 'NOT met'})"
+        f"({'met' if filtered <= 3 else 'NOT met'}); uncached: "
+        f"{results[large]['/ filtered' + UNCACHED]['median'] / ceiling:.1f}×"
     )
-    print(
-        f"  goal: reader pages at {large:,} ≤ 1.5× {small:,}: worst {growth:.2f}× "
-        f"({'met' if growth <= 1.5 else 'NOT met'})"
-    )
+    for label, suffix in (("reader pages", ""), ("uncached reader pages", UNCACHED)):
+        growth, worst = max(
+            (results[large][n + suffix]["median"] / results[small][n + suffix]["median"], n)
+            for n in READER_PAGES
+        )
+        print(
+            f"  goal: {label} at {large:,} ≤ 1.5× {small:,}: worst {growth:.2f}× ({worst}; "
+            f"{'met' if growth <= 1.5 else 'NOT met'})"
+        )
 
 
 def main():
