@@ -26,10 +26,10 @@ from .models import Article, ArticleImage, ArticleTopic
 VISIBLE_CHOICES = 15
 # Facets count within the newest this-many results: a cold (uncached) list then costs the same
 # at 100,000 articles as at 10,000.
-FACET_WINDOW = 10_000
-# The result total is exact up to this many; beyond, the page says "10,000+ articles" and
+FACET_WINDOW = 2_000
+# The result total is exact up to this many; beyond, the page says "2,000+ articles" and
 # numbers pages only that far. An exact COUNT reads every match, however many.
-COUNT_BOUND = 10_000
+COUNT_BOUND = 2_000
 MAX_CHOICES = 60  # per facet (15 shown, 45 behind "more"); /topics/ and /providers/ list all
 
 # (label, quality_min, quality_max): a band is chosen by setting both bounds.
