@@ -2,10 +2,13 @@
 
     python benchmarks/bench_pages.py [--sizes 10000,100000] [--requests 50]
     python benchmarks/bench_pages.py --files 2000        # sizes 2,000 and 20,000
+    python benchmarks/bench_pages.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
-For each size: a fresh SQLite file database, `generate()`d article files imported with
-`manage.py import_articles` (the production path), `collectstatic`, then gunicorn with
-gunicorn.conf.py on a free 127.0.0.1 port with DJANGO_DEBUG off. Every URL is warmed up, then
+For each size: a fresh SQLite file database (or, with --database-url, a scratch PostgreSQL
+database created on that server, ANALYZEd after the import and dropped at the end),
+`generate()`d article files imported with `manage.py import_articles` (the production path),
+`collectstatic`, then gunicorn with gunicorn.conf.py on a free 127.0.0.1 port with DJANGO_DEBUG
+off. Every URL is warmed up, then
 requested sequentially; the table gives median and p95 latency per URL, the ratio of the median
 to the ceiling (/robots.txt: a Django view through the full middleware stack, no query), and
 the 100k/10k ratio. Goals: filtered list median ≤ 3× the ceiling at the larger size, and every
@@ -46,12 +49,42 @@ WORKERS = 2
 CEILING = "ceiling: /robots.txt"
 READER_PAGES = ["/", "/ filtered", "/ search", "topic page", "detail page"]
 UNCACHED = " (uncached)"
+# A PostgreSQL server URL (--database-url): each size gets its own scratch database there.
+DATABASE_SERVER = None
+
+
+def database_url(scratch):
+    if DATABASE_SERVER is None:
+        return f"sqlite:///{scratch / 'bench.sqlite3'}"
+    # tempfile names are [a-z0-9_] after the prefix: a valid, unique database name.
+    name = "newsroom_bench_" + Path(scratch).name.rsplit("-", 1)[-1].lower()
+    return urllib.parse.urlsplit(DATABASE_SERVER)._replace(path=f"/{name}").geturl()
+
+
+def postgres(url, *statements):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def create_database(scratch):
+    if DATABASE_SERVER is not None:
+        name = urllib.parse.urlsplit(database_url(scratch)).path.lstrip("/")
+        postgres(DATABASE_SERVER, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+
+
+def drop_database(scratch):
+    if DATABASE_SERVER is not None:
+        name = urllib.parse.urlsplit(database_url(scratch)).path.lstrip("/")
+        postgres(DATABASE_SERVER, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def environment(scratch):
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+        "DATABASE_URL": database_url(scratch),
         "NEWSROOM_IMPORT_LOCK_PATH": str(scratch / "import.lock"),
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "insecure-benchmark-key"),
         "DJANGO_DEBUG": "0",
@@ -85,6 +118,8 @@ def prepare(scratch, size):
         stdout=subprocess.DEVNULL,
     )
     import_seconds = time.perf_counter() - started
+    if DATABASE_SERVER is not None:
+        postgres(database_url(scratch), "ANALYZE")
     manage(env, "collectstatic", "--noinput", "-v0")
     samples = subprocess.run(
         [PYTHON, __file__, "--samples"], cwd=REPO, env=env, check=True, capture_output=True
@@ -205,9 +240,15 @@ def fetch(opener, url):
     return time.perf_counter() - started, status
 
 
-def bump_data_version(database):
+def bump_data_version(scratch):
     """What an import does to the cache: every cached page and count becomes unreachable."""
-    with sqlite3.connect(database, timeout=30) as connection:
+    if DATABASE_SERVER is not None:
+        return postgres(
+            database_url(scratch),
+            "INSERT INTO articles_dataversion (id, version, changed_at) VALUES (1, 1, now()) "
+            "ON CONFLICT (id) DO UPDATE SET version = articles_dataversion.version + 1",
+        )
+    with sqlite3.connect(scratch / "bench.sqlite3", timeout=30) as connection:
         connection.execute(
             "INSERT INTO articles_dataversion (id, version, changed_at) "
             "VALUES (1, 1, datetime('now')) "
@@ -216,7 +257,7 @@ def bump_data_version(database):
     connection.close()
 
 
-def measure(base, urls, requests, database):
+def measure(base, urls, requests, scratch):
     reader = urllib.request.build_opener()
     admin = admin_opener(base)
     runs = []
@@ -230,7 +271,7 @@ def measure(base, urls, requests, database):
         timings, statuses = [], set()
         for n in range(requests + 3 * WORKERS):  # the first ones warm up every worker
             if uncached:
-                bump_data_version(database)
+                bump_data_version(scratch)
             seconds, status = fetch(opener, base + path)
             statuses.add(status)
             if n >= 3 * WORKERS:
@@ -248,20 +289,22 @@ def run_size(size, requests):
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-pages-") as scratch:
         scratch = Path(scratch)
         print(f"  {size:,} articles: generating and importing …", flush=True)
-        samples, import_seconds = prepare(scratch, size)
-        print(
-            f"  {size:,} files imported in {import_seconds:.0f}s "
-            f"({samples['articles']:,} visible articles); measuring …",
-            flush=True,
-        )
-        port = free_port()
-        server = start_gunicorn(scratch, port)
+        create_database(scratch)
         try:
-            return measure(
-                f"http://127.0.0.1:{port}", samples["urls"], requests, scratch / "bench.sqlite3"
+            samples, import_seconds = prepare(scratch, size)
+            print(
+                f"  {size:,} files imported in {import_seconds:.0f}s "
+                f"({samples['articles']:,} visible articles); measuring …",
+                flush=True,
             )
+            port = free_port()
+            server = start_gunicorn(scratch, port)
+            try:
+                return measure(f"http://127.0.0.1:{port}", samples["urls"], requests, scratch)
+            finally:
+                stop(server)
         finally:
-            stop(server)
+            drop_database(scratch)
 
 
 def print_table(sizes, results):
@@ -305,13 +348,22 @@ def main():
     parser.add_argument("--sizes", default="10000,100000", help="two article counts")
     parser.add_argument("--files", type=int, help="shorthand for --sizes N,10N")
     parser.add_argument("--requests", type=int, default=50, help="measured requests per URL")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="a PostgreSQL server URL (postgres://user@host:port/db): each size runs in a scratch "
+        "database created and dropped there; default: a SQLite file",
+    )
     parser.add_argument("--samples", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.samples:
         return print_samples()
+    global DATABASE_SERVER
+    DATABASE_SERVER = args.database_url
     sizes = [args.files, args.files * 10] if args.files else [int(s) for s in args.sizes.split(",")]
     print(
-        f"Page benchmark: gunicorn ({WORKERS} workers), SQLite, {args.requests} sequential "
+        f"Page benchmark: gunicorn ({WORKERS} workers), "
+        f"{'PostgreSQL' if DATABASE_SERVER else 'SQLite'}, {args.requests} sequential "
         f"requests per URL after warm-up, {os.cpu_count()} cores"
     )
     results = {size: run_size(size, args.requests) for size in sizes}

@@ -112,3 +112,28 @@ def test_past_the_facet_window_the_count_reads_one_row_past_the_bound(
     assert len(counts) == 1
     assert "LIMIT 6" in counts[0]
     assert (response.context["total"], response.context["total_is_lower_bound"]) == (5, True)
+
+
+@pytest.mark.parametrize(
+    ("count", "same_day", "expected"),
+    [(3, False, (3, False)), (4, False, (3, True)), (3, True, (3, False)), (4, True, (3, True))],
+)
+def test_a_full_window_as_big_as_the_bound_tells_whether_more_follow(
+    client, make_article, monkeypatch, count, same_day, expected
+):
+    """Window = bound (the production setting): a full window gives the total, and whether
+    there are more is one look past the window's oldest row (PostgreSQL) or a bounded COUNT;
+    articles sharing the oldest date count as beyond it only when outside the window."""
+    monkeypatch.setattr("articles.facets.FACET_WINDOW", 3)
+    monkeypatch.setattr("articles.facets.COUNT_BOUND", 3)
+    monkeypatch.setattr("articles.views.FACET_WINDOW", 3)
+    if same_day:
+        day = datetime(2024, 1, 1, tzinfo=UTC)
+        for _ in range(count):
+            make_article(published_at=day)
+    else:
+        add_articles(make_article, count)
+
+    response = client.get(LIST_URL)
+
+    assert (response.context["total"], response.context["total_is_lower_bound"]) == expected
