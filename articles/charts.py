@@ -117,6 +117,18 @@ def _text(x, y, text, *, anchor="start", css_class="", extra=""):
     )
 
 
+def _vertical_axis_title(x, y, text):
+    """An axis title turned to read bottom-to-top, centred on (x, y)."""
+    return _text(
+        x,
+        y,
+        text,
+        anchor="middle",
+        css_class="axis-label",
+        extra=f' transform="rotate(-90 {x:g} {y:g})"',
+    )
+
+
 def _link(href, tooltip, inner):
     return f'<a href="{esc(href)}"><title>{esc(tooltip)}</title>{inner}</a>'
 
@@ -159,16 +171,7 @@ def bar_chart(chart_id, title, description, marks, *, category_label, value_labe
             left + plot_width / 2, height - 8, value_label, anchor="middle", css_class="axis-label"
         )
     )
-    parts.append(
-        _text(
-            12,
-            top + len(marks) * row / 2,
-            category_label,
-            anchor="middle",
-            css_class="axis-label",
-            extra=f' transform="rotate(-90 12 {top + len(marks) * row / 2:g})"',
-        )
-    )
+    parts.append(_vertical_axis_title(12, top + len(marks) * row / 2, category_label))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -207,16 +210,7 @@ class _ColumnFrame:
             )
         )
         mid = self.top + self.plot_height / 2
-        parts.append(
-            _text(
-                14,
-                mid,
-                y_label,
-                anchor="middle",
-                css_class="axis-label",
-                extra=f' transform="rotate(-90 14 {mid:g})"',
-            )
-        )
+        parts.append(_vertical_axis_title(14, mid, y_label))
 
     def y(self, value):
         return self.axis_y - value * self.plot_height / self.ticks[-1]
@@ -367,15 +361,6 @@ def scatter_chart(chart_id, title, description, points, *, x_label, y_label):
         _text(left + plot_width / 2, height - 6, x_label, anchor="middle", css_class="axis-label")
     )
     mid = top + plot_height / 2
-    parts.append(
-        _text(
-            14,
-            mid,
-            y_label,
-            anchor="middle",
-            css_class="axis-label",
-            extra=f' transform="rotate(-90 14 {mid:g})"',
-        )
-    )
+    parts.append(_vertical_axis_title(14, mid, y_label))
     parts.append("</svg>")
     return "".join(parts)
