@@ -3,66 +3,28 @@
 Shapes, parameters and errors are documented in docs/api.md and on the /api/ page.
 """
 
-import hashlib
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from . import dashboard, exports
-from .cache import cached
+from .counts import provider_counts, topic_counts
 from .filters import ArticleFilter
+from .http import BadParameters, cache_for_readers, errors_response, json_response
 from .models import Article, Provider, Topic
 from .serializers import article_dict, provider_api_dict, topic_dict, with_api_joins
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-PUBLIC_MAX_AGE = 300
-
-
-class BadParameters(Exception):
-    """Raised with `{"param": ["message", …]}`; answered as a 400 by `api_view`."""
-
-    def __init__(self, errors):
-        super().__init__("bad parameters")
-        self.errors = errors
-
-
-def cache_for_readers(response, request):
-    """Anonymous responses may be cached anywhere for 5 minutes; staff ones never (drafts)."""
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
-
-
-def json_response(request, data, status=200):
-    response = JsonResponse(
-        data, status=status, json_dumps_params={"allow_nan": False, "ensure_ascii": False}
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    if status == 200:
-        cache_for_readers(response, request)
-    return response
-
-
-def errors_response(request, errors, status=400):
-    """`{"errors": {"param": ["message", …]}}`, the one error shape of the API."""
-    plain = {param: [str(message) for message in messages] for param, messages in errors.items()}
-    return json_response(request, {"errors": plain}, status=status)
 
 
 def filtered_articles(request):
     """The visible articles narrowed by the list's filters (ordered by its `sort`)."""
-    filterset = ArticleFilter(
-        request.GET, queryset=Article.objects.visible_to(request.user), request=request
-    )
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.visible_to(request.user))
     if not filterset.is_valid():
         raise BadParameters(filterset.errors)
     return filterset.qs
@@ -143,23 +105,6 @@ def article_detail(request, pk):
     return json_response(request, article_dict(article, request))
 
 
-def topic_counts(user):
-    """{topic id: articles `user` may see}, for every topic; cached (a scan of the links)."""
-
-    def compute():
-        rows = (
-            Article.objects.visible_to(user)
-            .filter(article_topics__isnull=False)
-            .values_list("article_topics__topic")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-        return dict(rows)
-
-    digest = hashlib.sha256(dashboard.audience_of(user).encode()).hexdigest()
-    return cached(f"topic-counts:{digest}", compute)
-
-
 @api_view
 def topic_list(request):
     page, envelope = paginate(request, Topic.objects.select_related("parent"))
@@ -171,13 +116,7 @@ def topic_list(request):
 @api_view
 def provider_list(request):
     page, envelope = paginate(request, Provider.objects.all())
-    counts = dict(
-        Article.objects.visible_to(request.user)
-        .filter(provider__in=[provider.pk for provider in page])
-        .values_list("provider")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    counts = provider_counts(request.user)
     envelope["results"] = [
         provider_api_dict(provider, counts.get(provider.pk, 0), request) for provider in page
     ]

@@ -6,6 +6,8 @@ by the data version: one row in the database that every import batch and every s
 Reading it is one cheap query; a bump makes every older key unreachable in every process at once.
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models import F
 
@@ -35,3 +37,8 @@ def cached(name, compute, *, version=None, timeout=TIMEOUT_SECONDS):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def digest(*parts):
+    """A short, stable cache-key part for any parts (an audience, filter pairs, a scope)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -14,7 +14,6 @@ a repeated list costs one small query, and an import in another process makes ev
 entry unreachable.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -22,7 +21,8 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
-from .cache import cached
+from .cache import cached, digest
+from .filters import filter_params
 from .models import Article, ArticleImage, ArticleTopic
 
 VISIBLE_CHOICES = 15
@@ -93,23 +93,6 @@ def filtered_except(filterset, ignored):
         if name not in ignored:
             queryset = filterset.filters[name].filter(queryset, value)
     return queryset.order_by()
-
-
-def cache_key(scope, cleaned_data):
-    """A short, stable key for the filters (sort and page do not change counts)."""
-    parts = [scope]
-    for name in sorted(cleaned_data):
-        value = cleaned_data[name]
-        if name == "sort" or value in (None, "", [], False):
-            continue
-        if name in ("topic", "provider"):
-            value = sorted(getattr(item, "slug", None) or item.domain for item in value)
-        elif name == "q":
-            value = " ".join(value.split())
-        elif isinstance(value, list):
-            value = sorted(value)
-        parts.append(f"{name}={value}")
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def bounded_count(queryset):
@@ -283,7 +266,7 @@ def listing_facets(filterset, scope, *, version=None):
     data = filterset.form.cleaned_data
     selected = selected_values(data)
     counts = cached(
-        f"facets:{cache_key(scope, data)}",
+        f"facets:{digest(scope, filter_params(data))}",
         lambda: compute_counts(filterset, selected),
         version=version,
     )

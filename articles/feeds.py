@@ -11,16 +11,16 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .api import BadParameters, cache_for_readers
+from .aliases import provider_by_domain, topic_by_slug
 from .charts import xml_safe
 from .filters import ArticleFilter
-from .models import Article, Provider, Topic
+from .http import BadParameters, Moved, cache_for_readers, redirect_keeping_query, with_query
+from .models import Article
 
 ENTRIES = 50
 
@@ -63,6 +63,8 @@ class ArticlesFeed(Feed):
             response = super().__call__(request, *args, **kwargs)
         except BadParameters as exc:
             return errors_as_xml(exc.errors)
+        except Moved as exc:
+            return redirect_keeping_query(request, exc.url)
         return cache_for_readers(response, request)
 
     def base(self, request, **kwargs):
@@ -71,15 +73,13 @@ class ArticlesFeed(Feed):
 
     def get_object(self, request, **kwargs):
         title, page, articles = self.base(request, **kwargs)
-        filterset = ArticleFilter(
-            request.GET, queryset=articles.visible_to(request.user), request=request
-        )
+        filterset = ArticleFilter(request.GET, queryset=articles.visible_to(request.user))
         if not filterset.is_valid():
             raise BadParameters(filterset.errors)
         query = request.GET.urlencode()
         return FeedSource(
             title=f"Newsroom: {title}",
-            link=f"{page}?{query}" if query else page,
+            link=with_query(page, query),
             feed_url=request.get_full_path(),
             subtitle=f"Curated AI news from Newsroom. Filters: {query}."
             if query
@@ -132,7 +132,11 @@ class TopicFeed(ArticlesFeed):
     """/feeds/topics/<slug>/: a topic's articles (the list's parameters narrow it further)."""
 
     def base(self, request, slug):
-        topic = get_object_or_404(Topic, slug=slug)
+        topic, moved = topic_by_slug(slug)
+        if topic is None:
+            raise Http404("No such topic.")
+        if moved:
+            raise Moved(reverse("feed_topic", args=[topic.slug]))
         return topic.name, topic.get_absolute_url(), Article.objects.filter(topics=topic)
 
 
@@ -140,7 +144,11 @@ class ProviderFeed(ArticlesFeed):
     """/feeds/providers/<domain>/: a provider's articles."""
 
     def base(self, request, domain):
-        provider = get_object_or_404(Provider, domain=domain.lower())
+        provider, moved = provider_by_domain(domain)
+        if provider is None:
+            raise Http404("No such provider.")
+        if moved:
+            raise Moved(reverse("feed_provider", args=[provider.domain]))
         return (
             provider.name or provider.domain,
             provider.get_absolute_url(),

@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django_filters.fields import ModelMultipleChoiceField
 
+from .aliases import canonical_domains, canonical_topic_slugs
 from .models import ArticleImage, ArticleTopic, Provider, Topic
 
 # Dates outside this range are refused with a form error: they are typos, and the extremes
@@ -98,12 +99,29 @@ class AnyValuesFilter(django_filters.MultipleChoiceFilter):
 
 
 class ModelValuesField(ModelMultipleChoiceField):
+    def __init__(self, *args, canonical=None, **kwargs):
+        self.canonical = canonical
+        super().__init__(*args, **kwargs)
+
     def clean(self, value):
-        return super().clean(without_blanks(value))
+        value = without_blanks(value)
+        try:
+            return super().clean(value)
+        except forms.ValidationError as exc:
+            # Only a name that matched nothing costs the look-up of the merged names.
+            if not self.canonical or exc.code != "invalid_choice":
+                raise
+            renamed = self.canonical(list(value))
+            if renamed == list(value):
+                raise
+            return super().clean(renamed)
 
 
 class ModelValuesFilter(django_filters.ModelMultipleChoiceFilter):
-    """Several model instances named by a field (`topic=ai&topic=robotics`)."""
+    """Several model instances named by a field (`topic=ai&topic=robotics`).
+
+    `canonical` maps the given names to current ones, so a name a merge retired still works.
+    """
 
     field_class = ModelValuesField
 
@@ -139,11 +157,16 @@ def check_date_range(day):
 
 class ArticleFilter(django_filters.FilterSet):
     topic = ModelValuesFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", label="Topics"
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        canonical=canonical_topic_slugs,
+        method="filter_topic",
+        label="Topics",
     )
     provider = ModelValuesFilter(
         queryset=Provider.objects.all(),
         to_field_name="domain",
+        canonical=canonical_domains,
         method="filter_provider",
         label="Providers",
     )
@@ -241,3 +264,29 @@ def ordering_for(sort):
         # Without a search there is nothing to rank; newest first stands in.
         SortChoices.RELEVANCE: ["-published_at", "-id"],
     }[sort]
+
+
+def filter_params(cleaned_data, *, leave_out=("sort",)):
+    """The active filters of a valid form as sorted (name, value) query-string pairs.
+
+    Canonical (merged names resolved, search text's spaces folded), so it is the one cache key
+    of a filtered figure and the base of links that keep the filters.
+    """
+    pairs = []
+    for name, value in cleaned_data.items():
+        if name in leave_out or value in (None, "", [], False):
+            continue
+        values = value if isinstance(value, list | tuple | QuerySet) else [value]
+        for item in values:
+            if name == "topic":
+                item = item.slug
+            elif name == "provider":
+                item = item.domain
+            elif name == "q":
+                item = " ".join(item.split())
+            elif isinstance(item, date):
+                item = item.isoformat()
+            elif item is True:
+                item = "on"
+            pairs.append((name, str(item)))
+    return sorted(pairs)

@@ -11,6 +11,8 @@ import threading
 import markdown as markdown_lib
 import nh3
 
+from .safe_urls import http_url
+
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 ALLOWED_TAGS = {
@@ -69,8 +71,7 @@ LINK_REL = "noopener noreferrer nofollow"
 # The content of these is dropped too, not just the tags.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
-_LINK_PREFIXES = ("http://", "https://", "mailto:", "#")
-_IMAGE_PREFIXES = ("http://", "https://")
+_OTHER_LINK_PREFIXES = ("mailto:", "#")
 _local = threading.local()
 
 
@@ -107,7 +108,9 @@ def _converter():
 def _keep_attribute(tag, attribute, value):
     """nh3 keeps relative URLs; we keep only absolute http(s) ones (and mailto:/# for links)."""
     if attribute == "href":
-        return value if value.strip().lower().startswith(_LINK_PREFIXES) else None
+        if http_url(value) or value.strip().lower().startswith(_OTHER_LINK_PREFIXES):
+            return value
+        return None
     if attribute == "src":
-        return value if value.strip().lower().startswith(_IMAGE_PREFIXES) else None
+        return value if http_url(value) else None
     return value

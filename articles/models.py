@@ -133,6 +133,20 @@ def status_from_flags(published, deleted):
     return ArticleStatus.PUBLISHED
 
 
+class Audience(models.TextChoices):
+    """Who is asking: readers see what is published; staff also see drafts, with badges."""
+
+    READER = "reader"
+    STAFF = "staff"
+
+
+def audience(user):
+    """The one rule for who counts as staff. Visibility and every cache key depend on it."""
+    if user is not None and user.is_active and user.is_staff:
+        return Audience.STAFF
+    return Audience.READER
+
+
 class ArticleQuerySet(models.QuerySet):
     def visible(self):
         """What any reader may see: published, and a full article, not a related-only stub."""
@@ -140,7 +154,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The one visibility rule. Staff see everything that is a full article."""
-        if user is not None and user.is_active and user.is_staff:
+        if audience(user) == Audience.STAFF:
             return self.filter(is_stub=False)
         return self.visible()
 
@@ -416,6 +430,20 @@ class ImportTrigger(models.TextChoices):
     UPLOAD = "upload", "Admin upload"
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def real(self):
+        """Runs that wrote (or tried to write) data: not dry runs."""
+        return self.filter(dry_run=False)
+
+    def scheduled(self):
+        """Real runs of the command line, i.e. cron: the runs that say whether imports live."""
+        return self.real().filter(trigger=ImportTrigger.COMMAND)
+
+    def finished(self):
+        """Runs that got through their files, even with some files failing."""
+        return self.filter(status__in=[ImportStatus.SUCCESS, ImportStatus.PARTIAL])
+
+
 class ImportRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -439,6 +467,8 @@ class ImportRun(models.Model):
     kept_edited = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,35 +1,29 @@
 """Reader pages: thin views over ArticleQuerySet (visibility), ArticleFilter and the facets."""
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import wraps
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_safe
 
-from .cache import cached, current_data_version
+from .aliases import provider_by_domain, topic_by_slug
+from .cache import cached, current_data_version, digest
+from .counts import provider_counts, topic_counts
 from .facets import FACET_WINDOW, listing_facets
 from .filters import ArticleFilter, PeriodChoices, SortChoices
-from .models import (
-    Article,
-    ArticleTopic,
-    Provider,
-    ProviderAlias,
-    RelatedLink,
-    Topic,
-    TopicAlias,
-)
-from .templatetags.reader import http_url
+from .http import redirect_keeping_query
+from .models import Article, ArticleTopic, Audience, Provider, RelatedLink, Topic, audience
+from .safe_urls import http_url
 
 ARTICLES_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 100
 MORE_ARTICLES = 5
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
-PLAUSIBLE_DOMAIN = re.compile(r"[\w.-]{1,253}")
 
 
 def cached_for_readers(view):
@@ -40,13 +34,13 @@ def cached_for_readers(view):
     page. A miss renders as usual, reusing the version read here.
     """
 
+    @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if audience(request.user) == Audience.STAFF:
             return view(request, *args, **kwargs)
         request.data_version = current_data_version()
-        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        key = hashlib.sha256(url.encode()).hexdigest()[:32]
+        key = digest(request.scheme, request.get_host(), request.get_full_path())
 
         def render_page():
             response = view(request, *args, **kwargs)
@@ -98,11 +92,6 @@ def page_number(request):
     if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise BadPage(f"“page” must be a whole number from 1; got “{raw[:20]}”.")
     return int(raw)
-
-
-def audience(user):
-    # Cached figures must not leak staff-only articles into a reader's counts.
-    return "staff" if user.is_active and user.is_staff else "reader"
 
 
 @dataclass
@@ -167,7 +156,7 @@ def article_listing(request, base, *, scope, context=(), implied=()):
     the page with the errors and status 400, never a 500.
     """
     context = dict(context)
-    filterset = ArticleFilter(request.GET, queryset=base, request=request)
+    filterset = ArticleFilter(request.GET, queryset=base)
     errors = []
     if not filterset.is_valid():
         errors.append("Some filters are not valid; fix the fields marked below.")
@@ -235,10 +224,11 @@ def article_list(request):
 
 @cached_for_readers
 def topic_detail(request, slug):
-    topic = Topic.objects.select_related("parent").filter(slug=slug).first()
+    topic, moved = topic_by_slug(slug)
     if topic is None:
-        alias = get_object_or_404(TopicAlias.objects.select_related("topic"), slug=slug)
-        return redirect_keeping_query(request, alias.topic.get_absolute_url())
+        raise Http404("No such topic.")
+    if moved:
+        return redirect_keeping_query(request, topic.get_absolute_url())
     in_topic = Exists(ArticleTopic.objects.filter(article=OuterRef("pk"), topic=topic))
     return article_listing(
         request,
@@ -251,13 +241,11 @@ def topic_detail(request, slug):
 
 @cached_for_readers
 def provider_detail(request, domain):
-    domain = domain.lower()
-    if not PLAUSIBLE_DOMAIN.fullmatch(domain):
-        raise Http404("No such provider.")
-    provider = Provider.objects.filter(domain=domain).first()
+    provider, moved = provider_by_domain(domain)
     if provider is None:
-        alias = get_object_or_404(ProviderAlias.objects.select_related("provider"), domain=domain)
-        return redirect_keeping_query(request, alias.provider.get_absolute_url())
+        raise Http404("No such provider.")
+    if moved:
+        return redirect_keeping_query(request, provider.get_absolute_url())
     return article_listing(
         request,
         Article.objects.visible_to(request.user).filter(provider=provider),
@@ -265,11 +253,6 @@ def provider_detail(request, domain):
         context={"provider": provider},
         implied=[("provider", provider.domain)],
     )
-
-
-def redirect_keeping_query(request, path):
-    query = request.GET.urlencode()
-    return redirect(f"{path}?{query}" if query else path, permanent=True)
 
 
 @cached_for_readers
@@ -343,17 +326,7 @@ def news_article_json_ld(article, page_url, topics, images):
 
 @cached_for_readers
 def topic_list(request):
-    visible = Article.objects.visible_to(request.user)
-    counts = cached(
-        f"topic-counts:{audience(request.user)}",
-        version=data_version(request),
-        compute=lambda: dict(
-            ArticleTopic.objects.filter(article__in=visible.values("pk"))
-            .values_list("topic")
-            .annotate(count=Count("pk"))
-            .order_by()
-        ),
-    )
+    counts = topic_counts(request.user, version=data_version(request))
     topics = list(Topic.objects.all())
     for topic in topics:
         topic.article_count = counts.get(topic.pk, 0)
@@ -393,13 +366,7 @@ def provider_list(request):
             {"errors": [f"There is no page “{request.GET['page'][:20]}” of providers."]},
             status=400,
         )
-    counts = cached(
-        f"provider-counts:{audience(request.user)}",
-        version=data_version(request),
-        compute=lambda: dict(
-            visible.values_list("provider").annotate(count=Count("pk")).order_by()
-        ),
-    )
+    counts = provider_counts(request.user, version=data_version(request))
     for provider in page_obj:
         provider.article_count = counts.get(provider.pk, 0)
     return render(

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.db import OperationalError
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from articles.models import ImportRun, ImportStatus
@@ -41,7 +42,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, db, monkey
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ImportRun.objects, "filter", unreachable)
+    monkeypatch.setattr(SQLCompiler, "execute_sql", unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"

@@ -1,12 +1,13 @@
 """Template filters for rendering imported data defensively."""
 
 import json
-from urllib.parse import urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from ..safe_urls import http_url
 
 register = template.Library()
 
@@ -14,22 +15,8 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.filter
-def http_url(value):
-    """`value` if it is an absolute http(s) URL, else "" (never a javascript: or data: link).
-
-    Imports already refuse other schemes; this is the second line of defence at rendering.
-    """
-    if not isinstance(value, str):
-        return ""
-    url = value.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url
-    return ""
+# An absolute http(s) URL or "" (never a javascript: or data: link); see articles/safe_urls.py.
+register.filter("http_url", http_url)
 
 
 @register.filter
