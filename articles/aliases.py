@@ -12,25 +12,29 @@ from .models import Provider, ProviderAlias, Topic, TopicAlias
 PLAUSIBLE_DOMAIN = re.compile(r"[\w.-]{1,253}")
 
 
-def topic_by_slug(slug):
-    """(topic, moved): the topic `slug` names, and whether `slug` is an old, merged one."""
-    topic = Topic.objects.select_related("parent").filter(slug=slug).first()
+def topic_by_slug(slug, user):
+    """(topic, moved): the topic `slug` names that `user` may know of, and whether `slug` is an
+    old, merged one."""
+    topics = Topic.objects.public_to(user).select_related("parent")
+    topic = topics.filter(slug=slug).first()
     if topic is not None:
         return topic, False
-    alias = TopicAlias.objects.select_related("topic").filter(slug=slug).first()
-    return (alias.topic, True) if alias else (None, False)
+    topic = topics.filter(aliases__slug=slug).first()
+    return (topic, True) if topic else (None, False)
 
 
-def provider_by_domain(domain):
-    """(provider, moved): the provider `domain` names (any case), and whether it was merged."""
+def provider_by_domain(domain, user):
+    """(provider, moved): the provider `domain` names (any case) that `user` may know of, and
+    whether it was merged."""
     domain = domain.lower()
     if not PLAUSIBLE_DOMAIN.fullmatch(domain):
         return None, False
-    provider = Provider.objects.filter(domain=domain).first()
+    providers = Provider.objects.public_to(user)
+    provider = providers.filter(domain=domain).first()
     if provider is not None:
         return provider, False
-    alias = ProviderAlias.objects.select_related("provider").filter(domain=domain).first()
-    return (alias.provider, True) if alias else (None, False)
+    provider = providers.filter(aliases__domain=domain).first()
+    return (provider, True) if provider else (None, False)
 
 
 def canonical_topic_slugs(slugs):

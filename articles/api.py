@@ -107,7 +107,9 @@ def article_detail(request, pk):
 
 @api_view
 def topic_list(request):
-    page, envelope = paginate(request, Topic.objects.select_related("parent"))
+    page, envelope = paginate(
+        request, Topic.objects.public_to(request.user).select_related("parent")
+    )
     counts = topic_counts(request.user)
     envelope["results"] = [topic_dict(topic, counts.get(topic.pk, 0), request) for topic in page]
     return json_response(request, envelope)
@@ -115,7 +117,7 @@ def topic_list(request):
 
 @api_view
 def provider_list(request):
-    page, envelope = paginate(request, Provider.objects.all())
+    page, envelope = paginate(request, Provider.objects.public_to(request.user))
     counts = provider_counts(request.user)
     envelope["results"] = [
         provider_api_dict(provider, counts.get(provider.pk, 0), request) for provider in page

@@ -132,7 +132,7 @@ class TopicFeed(ArticlesFeed):
     """/feeds/topics/<slug>/: a topic's articles (the list's parameters narrow it further)."""
 
     def base(self, request, slug):
-        topic, moved = topic_by_slug(slug)
+        topic, moved = topic_by_slug(slug, request.user)
         if topic is None:
             raise Http404("No such topic.")
         if moved:
@@ -144,7 +144,7 @@ class ProviderFeed(ArticlesFeed):
     """/feeds/providers/<domain>/: a provider's articles."""
 
     def base(self, request, domain):
-        provider, moved = provider_by_domain(domain)
+        provider, moved = provider_by_domain(domain, request.user)
         if provider is None:
             raise Http404("No such provider.")
         if moved:

@@ -15,6 +15,16 @@ def slug_for(text, fallback="item", max_length=80):
     return slug or fallback
 
 
+class ProviderQuerySet(models.QuerySet):
+    def public_to(self, user):
+        """Providers `user` may know of: those no article names (an organization record) and
+        those of an article the user may see. One named only by hidden articles stays unknown
+        (404), or its name would give them away."""
+        articles = Article.objects.filter(provider=models.OuterRef("pk"))
+        visible = Article.objects.visible_to(user).filter(provider=models.OuterRef("pk"))
+        return self.filter(~models.Exists(articles) | models.Exists(visible))
+
+
 class Provider(models.Model):
     domain = models.CharField(
         max_length=253, unique=True, help_text="Lower-case domain; the provider's identity."
@@ -28,6 +38,8 @@ class Provider(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +72,15 @@ class ProviderAlias(models.Model):
         return f"{self.domain} → {self.provider.domain}"
 
 
+class TopicQuerySet(models.QuerySet):
+    def public_to(self, user):
+        """Topics `user` may know of: those no article names (a taxonomy entry) and those of an
+        article the user may see (see ProviderQuerySet.public_to)."""
+        named = ArticleTopic.objects.filter(topic=models.OuterRef("pk"))
+        visible = named.filter(article__in=Article.objects.visible_to(user))
+        return self.filter(~models.Exists(named) | models.Exists(visible))
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=200)
     name_key = models.CharField(
@@ -86,6 +107,8 @@ class Topic(models.Model):
     position = models.PositiveIntegerField(
         default=1000, help_text="Display order in the taxonomy (lower first)."
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

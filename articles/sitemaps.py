@@ -31,7 +31,7 @@ class TopicSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return Topic.objects.only("slug").order_by("pk")
+        return Topic.objects.public_to(None).only("slug").order_by("pk")
 
 
 class ProviderSitemap(Sitemap):
@@ -39,7 +39,7 @@ class ProviderSitemap(Sitemap):
     limit = 5_000
 
     def items(self):
-        return Provider.objects.only("domain").order_by("pk")
+        return Provider.objects.public_to(None).only("domain").order_by("pk")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "providers": ProviderSitemap}

@@ -8,6 +8,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
@@ -224,7 +225,7 @@ def article_list(request):
 
 @cached_for_readers
 def topic_detail(request, slug):
-    topic, moved = topic_by_slug(slug)
+    topic, moved = topic_by_slug(slug, request.user)
     if topic is None:
         raise Http404("No such topic.")
     if moved:
@@ -234,14 +235,14 @@ def topic_detail(request, slug):
         request,
         Article.objects.visible_to(request.user).filter(in_topic),
         scope=f"topic:{topic.pk}",
-        context={"topic": topic, "children": list(topic.children.all())},
+        context={"topic": topic, "children": list(topic.children.public_to(request.user))},
         implied=[("topic", topic.slug)],
     )
 
 
 @cached_for_readers
 def provider_detail(request, domain):
-    provider, moved = provider_by_domain(domain)
+    provider, moved = provider_by_domain(domain, request.user)
     if provider is None:
         raise Http404("No such provider.")
     if moved:
@@ -253,6 +254,36 @@ def provider_detail(request, domain):
         context={"provider": provider},
         implied=[("provider", provider.domain)],
     )
+
+
+def related_item(link):
+    """What a related entry may show: the target itself if the reader may see it, else only
+    what the entry wrote (never the target row's title, provider or date)."""
+    if link.target_visible:
+        target = link.target
+        return {
+            "title": target.title,
+            "href": target.get_absolute_url(),
+            "external": False,
+            "provider": target.provider and (target.provider.name or target.provider.domain),
+            "published_at": target.published_at,
+        }
+    entry = link.entry if isinstance(link.entry, dict) else {}
+    provider = entry.get("provider") if isinstance(entry.get("provider"), dict) else {}
+    return {
+        "title": str(entry.get("title") or entry.get("webUrl") or "Untitled"),
+        "href": http_url(entry.get("webUrl")),
+        "external": True,
+        "provider": str(provider.get("name") or provider.get("domain") or ""),
+        "published_at": parsed_datetime(entry.get("publishedDateTime")),
+    }
+
+
+def parsed_datetime(value):
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 @cached_for_readers
@@ -291,7 +322,7 @@ def article_detail(request, pk, slug):
             "article": article,
             "topics": topics,
             "lead_image": images[0] if images else None,
-            "related_links": list(article.related_links.all()),
+            "related": [related_item(link) for link in article.related_links.all()],
             "more_on_topic": more_on_topic,
             "more_from_provider": more_from_provider,
             "page_url": page_url,
@@ -327,7 +358,7 @@ def news_article_json_ld(article, page_url, topics, images):
 @cached_for_readers
 def topic_list(request):
     counts = topic_counts(request.user, version=data_version(request))
-    topics = list(Topic.objects.all())
+    topics = list(Topic.objects.public_to(request.user))
     for topic in topics:
         topic.article_count = counts.get(topic.pk, 0)
     return render(request, "articles/topic_list.html", {"topic_tree": topic_tree(topics)})

@@ -11,6 +11,7 @@ from articles.models import ArticleImage, ArticleStatus, RelatedLink
 from tests.reader import fresh_cache  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.django_db
+NOT_FOR_READERS = [ArticleStatus.DRAFT, ArticleStatus.HIDDEN, ArticleStatus.WITHDRAWN]
 
 
 @pytest.fixture
@@ -117,14 +118,23 @@ def test_a_wrong_slug_redirects_to_the_right_one(client, article):
     assert response["Location"] == f"/articles/{article.pk}/robots-learn-to-fold-laundry/"
 
 
+def entry(title, web_url, **more):
+    return {"title": title, "webUrl": web_url, **more}
+
+
 def test_related_articles_link_here_when_we_have_them_else_to_their_source(
     client, article, make_article
 ):
     ours = make_article("A full related article")
-    stub = make_article("Only a stub", is_stub=True, web_url="https://else.example/stub")
-    draft = make_article("A draft", status=ArticleStatus.DRAFT, web_url="https://else.example/d")
-    for position, target in enumerate([ours, stub, draft]):
-        RelatedLink.objects.create(article=article, target=target, position=position)
+    stub = make_article("Only a stub", is_stub=True)
+    draft = make_article("A draft", status=ArticleStatus.DRAFT)
+    entries = [
+        entry("A full related article", ours.web_url),
+        entry("Only a stub", "https://else.example/stub"),
+        entry("A draft", "https://else.example/d"),
+    ]
+    for position, (target, written) in enumerate(zip([ours, stub, draft], entries, strict=True)):
+        RelatedLink.objects.create(article=article, target=target, position=position, entry=written)
 
     _, html = page(client, article)
 
@@ -135,6 +145,38 @@ def test_related_articles_link_here_when_we_have_them_else_to_their_source(
     ) in html
     assert '<a href="https://else.example/d" rel="noopener noreferrer">A draft' in html
     assert html.index("A full related article") < html.index("Only a stub") < html.index("A draft")
+
+
+@pytest.mark.parametrize("hidden", ["stub", *NOT_FOR_READERS])
+def test_a_related_target_readers_may_not_see_shows_only_what_the_entry_wrote(
+    client, admin_client, article, make_article, make_provider, hidden
+):
+    secret_provider = make_provider("secret.example", name="Secret Provider Name")
+    status = {"status": hidden} if hidden != "stub" else {"is_stub": True}
+    target = make_article(
+        "Embargoed current title",
+        provider=secret_provider,
+        published_at=datetime(2031, 7, 9, tzinfo=UTC),
+        **status,
+    )
+    written = entry(
+        "What the entry wrote",
+        "javascript:alert(1)",
+        provider={"name": "Entry Provider", "domain": "entry.example"},
+        publishedDateTime="2024-02-01T10:00:00Z",
+    )
+    RelatedLink.objects.create(article=article, target=target, position=0, entry=written)
+
+    _, html = page(client, article)
+
+    assert "What the entry wrote" in html
+    assert "Entry Provider" in html
+    assert "1 Feb 2024" in html
+    for leaked in ["Embargoed current title", "Secret Provider Name", "2031", "javascript:"]:
+        assert leaked not in html
+    if hidden != "stub":  # staff may open the target itself
+        staff_html = admin_client.get(article.get_absolute_url()).content.decode()
+        assert f'<a href="{target.get_absolute_url()}">Embargoed current title</a>' in staff_html
 
 
 def test_it_offers_more_on_the_first_topic_and_from_the_provider(client, article, make_article):

@@ -36,7 +36,12 @@ def hostile(make_article, make_provider, make_topic):
     )
     ArticleImage.objects.create(article=article, position=0, url="javascript:alert('img')")
     stub = make_article("Stub <em>title</em>", is_stub=True, web_url=" JavaScript:alert('rel')")
-    RelatedLink.objects.create(article=article, target=stub, position=0)
+    RelatedLink.objects.create(
+        article=article,
+        target=stub,
+        position=0,
+        entry={"title": "Stub <em>title</em>", "webUrl": " JavaScript:alert('rel')"},
+    )
     return article
 
 

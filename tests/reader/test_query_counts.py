@@ -92,7 +92,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
 
-    assert len(response.context["related_links"]) == count
+    assert len(response.context["related"]) == count
     assert len(response.context["topics"]) == count
 
 

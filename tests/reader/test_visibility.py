@@ -24,8 +24,44 @@ def test_readers_never_see_an_unpublished_article(client, make_article, status):
     assert listed(client.get(LIST_URL)) == ["Public"]
     assert listed(client.get(reverse("articles:topic_detail", args=["vision"]))) == ["Public"]
     provider_page = reverse("articles:provider_detail", args=[secret.provider.domain])
-    assert listed(client.get(provider_page)) == []
+    assert client.get(provider_page).status_code == 404  # its name would give it away
     assert client.get(secret.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("status", NOT_FOR_READERS)
+def test_names_only_hidden_articles_use_stay_unknown_to_readers(
+    client, admin_client, make_article, make_provider, make_topic, status
+):
+    make_article("Public", topics=["Vision"])
+    make_topic("From the taxonomy, no articles yet")
+    secret = make_article(
+        "Not public",
+        topics=["Secret Project"],
+        provider=make_provider("secret.example", name="Secret Lab"),
+        status=status,
+    )
+    pages = [
+        reverse("articles:topic_detail", args=["secret-project"]),
+        reverse("feed_topic", args=["secret-project"]),
+        reverse("articles:provider_detail", args=["secret.example"]),
+        reverse("feed_provider", args=["secret.example"]),
+    ]
+    listings = ["/api/topics/", "/api/providers/", "/sitemap-topics.xml", "/sitemap-providers.xml"]
+
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+        assert admin_client.get(url).status_code == 200, url
+    for url in listings:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "secret" not in response.content.decode().lower(), url
+    topics = client.get("/api/topics/").json()["results"]
+    assert {topic["name"] for topic in topics} == {"Vision", "From the taxonomy, no articles yet"}
+    staff_topics = admin_client.get("/api/topics/").json()["results"]
+    assert "Secret Project" in {topic["name"] for topic in staff_topics}
+    assert secret.provider.domain in {
+        provider["domain"] for provider in admin_client.get("/api/providers/").json()["results"]
+    }
 
 
 def test_stubs_are_shown_to_nobody(client, admin_client, make_article):
