@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from articles.admin_forms import UploadRejected, safe_member_path, save_uploads
+from articles.ingest.uploads import UploadRejected, safe_member_path, save_uploads
 
 ARTICLE = b"---\ntitle: x\n---\n"
 LIMIT = 1024
