@@ -236,6 +236,30 @@ def test_a_hostile_zip_is_refused_with_a_clear_error_and_no_run(editor_client):
     assert ImportRun.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("members", "error"),
+    [
+        (["x.md", "x.md/y.md"], "x.zip: x.md/y.md: x/x.md/y.md would be both a file and a folder"),
+        (["n" * 300 + "/y.md"], "has a file or folder name longer than 255 bytes"),
+        (["/".join(["d" * 200] * 25) + "/y.md"], "has a path longer than 800 bytes"),
+    ],
+)
+def test_a_zip_path_the_disk_cannot_hold_is_a_form_error(editor_client, members, error):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in members:
+            archive.writestr(name, article_file("one"))
+
+    response = editor_client.post(
+        UPLOAD, {"files": [SimpleUploadedFile("x.zip", buffer.getvalue())]}
+    )
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["files"]
+    assert message.startswith("x.zip: ") and error in message
+    assert ImportRun.objects.count() == 0
+
+
 def test_an_upload_without_files_is_a_form_error(editor_client):
     response = editor_client.post(UPLOAD, {})
 
