@@ -1,181 +1,40 @@
-"""Forms of the staff side: action intermediate pages and the article upload.
+"""Forms of the staff side: the edit forms' rules, action intermediate pages, the upload.
 
-The upload is the hostile edge: names and sizes come from the browser and from zip headers, so
-everything is checked before a byte is written (see `save_uploads`).
+What an upload may write to disk is decided in articles/ingest/uploads.py; this is its form.
 """
-
-import zipfile
-from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from .models import Article, ArticleTopic, Provider, ProviderAlias, Topic, TopicAlias, name_key
-
-IMPORTABLE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
-MAX_UPLOAD_FILES = 5000
-MAX_UPLOAD_TOTAL_BYTES = 200 * 1024 * 1024
-CHUNK_BYTES = 64 * 1024
+from .safe_urls import url_problem
 
 
-class UploadRejected(ValueError):
-    """The upload as a whole is refused; the message names the file or archive member."""
+def validate_link(value):
+    """The importer's rule for stored links (absolute http(s) only), for staff edits too."""
+    if problem := url_problem(value):
+        raise forms.ValidationError(f"This URL {problem}.")
 
 
-def _kib(size):
-    return f"{size // 1024:,} KiB"
+class SafeLinksForm(forms.ModelForm):
+    """A form whose `link_fields` must hold http(s) URLs: a feed or page serves them as links."""
+
+    link_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.link_fields:
+            if name in self.fields:  # read-only fields have no form field
+                self.fields[name].validators.append(validate_link)
 
 
-def is_importable(name):
-    return PurePosixPath(name).suffix.lower() in IMPORTABLE_SUFFIXES
+class ArticleForm(SafeLinksForm):
+    link_fields = ("url", "web_url", "original_url", "amp_url", "cdn_amp_url")
 
 
-def safe_member_path(name, archive_name):
-    """The relative path a zip member may be written to, or UploadRejected.
-
-    Hostile names (absolute, drive letters, `..`, backslashes) reject the whole archive:
-    an archive that contains one was not made by exporting a folder of articles.
-    """
-    where = f"{archive_name}: member {name!r}"
-    if "\\" in name or "\x00" in name:
-        raise UploadRejected(f"{where} has a backslash or NUL in its name")
-    path = PurePosixPath(name)
-    if path.is_absolute() or (path.parts and ":" in path.parts[0]):
-        raise UploadRejected(f"{where} is an absolute path")
-    if ".." in path.parts:
-        raise UploadRejected(f"{where} points outside the archive (..)")
-    parts = [part for part in path.parts if part not in ("", ".")]
-    if not parts:
-        raise UploadRejected(f"{where} has an empty name")
-    return PurePosixPath(*parts)
-
-
-def _skipped_quietly(path):
-    """Folders and the litter of archivers (__MACOSX/, ._resource forks, .DS_Store)."""
-    return path.parts[0] == "__MACOSX" or any(part.startswith(".") for part in path.parts)
-
-
-def _copy_capped(source, target_path, limit, what):
-    """Copy at most `limit` bytes; UploadRejected if there are more (zip sizes can lie)."""
-    written = 0
-    with open(target_path, "wb") as target:
-        while chunk := source.read(CHUNK_BYTES):
-            written += len(chunk)
-            if written > limit:
-                raise UploadRejected(f"{what} is larger than {_kib(limit)}")
-            target.write(chunk)
-    return written
-
-
-class UploadBudget:
-    """Counts files and bytes across one upload, so several zips cannot add up to a bomb."""
-
-    def __init__(self, max_file_bytes, max_files, max_total_bytes):
-        self.max_file_bytes = max_file_bytes
-        self.max_files = max_files
-        self.max_total_bytes = max_total_bytes
-        self.files = 0
-        self.total_bytes = 0
-
-    def take_file(self, what):
-        self.files += 1
-        if self.files > self.max_files:
-            raise UploadRejected(f"{what}: more than {self.max_files:,} files in one upload")
-
-    def per_file_limit(self):
-        return min(self.max_file_bytes, self.max_total_bytes - self.total_bytes)
-
-    def spend(self, size):
-        self.total_bytes += size
-
-
-def save_uploads(
-    uploads,
-    destination,
-    *,
-    max_file_bytes,
-    max_files=MAX_UPLOAD_FILES,
-    max_total_bytes=MAX_UPLOAD_TOTAL_BYTES,
-):
-    """Write uploaded article/taxonomy files and zip archives under `destination`.
-
-    `uploads` is a list of (name, binary file object). Plain files keep their base name; the
-    members of `archive.zip` go under `archive/`. Returns (written relative paths, names of
-    archive members skipped because they are not .md/.markdown/.yaml/.yml files).
-    Raises UploadRejected, naming the file or member, for anything unsafe or too big.
-    """
-    destination = Path(destination)
-    budget = UploadBudget(max_file_bytes, max_files, max_total_bytes)
-    written, skipped, taken = [], [], set()
-
-    def claim(relative, what):
-        key = str(relative).casefold()
-        if key in taken:
-            raise UploadRejected(f"{what}: two files would both be saved as {relative}")
-        taken.add(key)
-        (destination / relative).parent.mkdir(parents=True, exist_ok=True)
-        return destination / relative
-
-    for name, fileobj in uploads:
-        base = PurePosixPath(name.replace("\\", "/")).name
-        if base.lower().endswith(".zip"):
-            written += _save_zip(base, fileobj, destination, budget, claim, skipped)
-        elif is_importable(base) and not base.startswith("."):
-            budget.take_file(base)
-            size = _copy_capped(
-                fileobj, claim(PurePosixPath(base), base), budget.per_file_limit(), base
-            )
-            budget.spend(size)
-            written.append(base)
-        else:
-            raise UploadRejected(
-                f"{base}: not an article or provider file (.md, .markdown), a taxonomy "
-                "file (.yaml, .yml) or a .zip of them"
-            )
-    return written, skipped
-
-
-def _save_zip(archive_name, fileobj, destination, budget, claim, skipped):
-    folder = PurePosixPath(archive_name).stem or "archive"
-    try:
-        archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadRejected(f"{archive_name} is not a readable zip archive") from None
-    written = []
-    with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        for info in members:
-            safe_member_path(info.filename, archive_name)  # vet every name before writing any
-        for info in members:
-            relative = safe_member_path(info.filename, archive_name)
-            what = f"{archive_name}: {relative}"
-            if _skipped_quietly(relative):
-                continue
-            if not is_importable(relative.name):
-                skipped.append(str(relative))
-                continue
-            if info.flag_bits & 0x1:
-                raise UploadRejected(f"{what} is encrypted")
-            budget.take_file(what)
-            limit = budget.per_file_limit()
-            if info.file_size > limit:
-                raise UploadRejected(f"{what} is larger than {_kib(limit)}")
-            target = claim(PurePosixPath(folder) / relative, what)
-            try:
-                with archive.open(info) as source:
-                    size = _copy_capped(source, target, limit, what)
-            except (
-                zipfile.BadZipFile,
-                zipfile.LargeZipFile,
-                NotImplementedError,
-                OSError,
-                EOFError,
-            ) as error:
-                raise UploadRejected(f"{what} cannot be read: {error}") from None
-            budget.spend(size)
-            written.append(str(PurePosixPath(folder) / relative))
-    return written
+class ArticleImageForm(SafeLinksForm):
+    link_fields = ("url",)
 
 
 class MultipleFileInput(forms.FileInput):

@@ -15,7 +15,6 @@ from .models import (
     Article,
     ArticleStatus,
     ArticleTopic,
-    Provider,
     ProviderAlias,
     Topic,
     TopicAlias,
@@ -113,40 +112,62 @@ def _mark_edited(article_ids, batch_size=1000):
         )
 
 
-def merge_topics(source, target):
-    """Fold topic `source` into `target` and delete `source`.
+def merge(sources, target):
+    """Fold each of `sources` into `target` and delete it, all in one transaction.
 
-    Every article of `source` gets `target` (once: articles with both keep one link), the
-    children and aliases of `source` move to `target`, and `source`'s slug and name become a
+    Topics into a topic: every article of a source gets `target` (once: articles with both keep
+    one link), its children and aliases move to `target`, and its slug and name become a
     TopicAlias of `target`, so its old page redirects and imports map its name to `target`.
-    Returns how many articles gained `target`.
+    Providers into a provider: their articles and aliases move to `target`, and their domains
+    become ProviderAliases of `target`. Returns how many articles gained or moved to `target`.
     """
-    if source.pk == target.pk:
-        raise CurationError(f"Cannot merge topic {source} into itself.")
+    model = type(target)
+    fold = _fold_topic if model is Topic else _fold_provider
+    moved = 0
     with transaction.atomic():
-        # Fresh rows: an earlier merge in the same batch may have moved either in the tree.
-        source, target = Topic.objects.get(pk=source.pk), Topic.objects.get(pk=target.pk)
-        # Articles are not marked as edited: the alias maps `source` to `target` on re-import,
-        # so upstream updates keep flowing and the merge still holds.
-        source_links = ArticleTopic.objects.filter(topic=source)
-        source_links.filter(
-            article_id__in=ArticleTopic.objects.filter(topic=target).values("article_id")
-        ).delete()
-        moved = source_links.update(topic=target)
-
-        ancestors_of_target = _ancestor_ids(target)
-        for child in Topic.objects.filter(parent=source):
-            # A child on the path down to `target` cannot move under it (that would make a
-            # loop); it takes `source`'s place in the tree instead.
-            on_path = child.pk == target.pk or child.pk in ancestors_of_target
-            child.parent_id = source.parent_id if on_path else target.pk
-            child.save(update_fields=["parent"])
-
-        TopicAlias.objects.filter(topic=source).update(topic=target)
-        TopicAlias.objects.filter(Q(slug=source.slug) | Q(name_key=source.name_key)).delete()
-        TopicAlias.objects.create(slug=source.slug, name_key=source.name_key, topic=target)
-        source.delete()
+        for source in sources:
+            if source.pk == target.pk:
+                raise CurationError(
+                    f"Cannot merge {model._meta.verbose_name} {source} into itself."
+                )
+            # Fresh rows: an earlier merge in the batch may have moved either in the tree.
+            source, fresh_target = model.objects.get(pk=source.pk), model.objects.get(pk=target.pk)
+            # Articles are not marked as edited: the alias maps `source` to `target` on
+            # re-import, so upstream updates keep flowing and the merge still holds.
+            moved += fold(source, fresh_target)
+            source.delete()
         bump_data_version()
+    return moved
+
+
+def merge_topics(source, target):
+    """Fold one topic into another (see `merge`)."""
+    return merge([source], target)
+
+
+def merge_providers(source, target):
+    """Fold one provider into another (see `merge`)."""
+    return merge([source], target)
+
+
+def _fold_topic(source, target):
+    source_links = ArticleTopic.objects.filter(topic=source)
+    source_links.filter(
+        article_id__in=ArticleTopic.objects.filter(topic=target).values("article_id")
+    ).delete()
+    moved = source_links.update(topic=target)
+
+    ancestors_of_target = _ancestor_ids(target)
+    for child in Topic.objects.filter(parent=source):
+        # A child on the path down to `target` cannot move under it (that would make a loop);
+        # it takes `source`'s place in the tree instead.
+        on_path = child.pk == target.pk or child.pk in ancestors_of_target
+        child.parent_id = source.parent_id if on_path else target.pk
+        child.save(update_fields=["parent"])
+
+    TopicAlias.objects.filter(topic=source).update(topic=target)
+    TopicAlias.objects.filter(Q(slug=source.slug) | Q(name_key=source.name_key)).delete()
+    TopicAlias.objects.create(slug=source.slug, name_key=source.name_key, topic=target)
     return moved
 
 
@@ -159,26 +180,9 @@ def _ancestor_ids(topic):
     return ids
 
 
-def merge_providers(source, target):
-    """Fold provider `source` into `target` and delete `source`.
-
-    Its articles move to `target`, its aliases too, and its domain becomes a ProviderAlias of
-    `target`. Returns how many articles moved.
-    """
-    if source.pk == target.pk:
-        raise CurationError(f"Cannot merge provider {source} into itself.")
-    with transaction.atomic():
-        # Not marked as edited: the alias maps the old domain to `target` on re-import.
-        moved = Article.objects.filter(provider=source).update(provider=target)
-        ProviderAlias.objects.filter(provider=source).update(provider=target)
-        ProviderAlias.objects.filter(domain=source.domain).delete()
-        ProviderAlias.objects.create(domain=source.domain, provider=target)
-        Provider.objects.filter(pk=source.pk).delete()
-        bump_data_version()
+def _fold_provider(source, target):
+    moved = Article.objects.filter(provider=source).update(provider=target)
+    ProviderAlias.objects.filter(provider=source).update(provider=target)
+    ProviderAlias.objects.filter(domain=source.domain).delete()
+    ProviderAlias.objects.create(domain=source.domain, provider=target)
     return moved
-
-
-def resolve_topic_alias(slug):
-    """The topic a merged-away slug now points to, or None when `slug` is no alias."""
-    alias = TopicAlias.objects.select_related("topic").filter(slug=slug).first()
-    return alias.topic if alias else None

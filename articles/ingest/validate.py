@@ -10,8 +10,8 @@ import functools
 import math
 import re
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlsplit
 
+from ..safe_urls import url_problem
 from .records import (
     ARTICLE_KEYS,
     IMAGE_KEYS,
@@ -27,7 +27,6 @@ from .records import (
 )
 
 DEFAULT_POSITION = 1000
-MAX_URL_BYTES = 2000  # a unique btree index holds the URL
 MAX_TITLE = 1000
 MAX_EXCERPT = 20_000
 MAX_TOPIC_NAME = 200
@@ -42,12 +41,9 @@ _FLAG_WORDS = {"true": True, "false": False, "yes": True, "no": False}
 # Control characters (C0, DEL, C1) and lone surrogates; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAK = re.compile("[\t\n\r]+")
-_URL_BAD_CHARS = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _HOST_LABELS = re.compile(
     r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 )
-# Printable ASCII, http(s), a plain host name, no port or user: most URLs, checked in one match.
-_PLAIN_URL = re.compile(r"https?://[a-z0-9][a-z0-9.-]*(?:[/?#][!-~]*)?", re.IGNORECASE | re.ASCII)
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,18}")
 
 
@@ -66,33 +62,6 @@ def clean_text(text: str, multiline: bool = False) -> str:
     if not multiline:
         text = _LINE_BREAK.sub(" ", text)
     return _CONTROL.sub("", text)
-
-
-def url_problem(url: str, *, site_relative: bool = False) -> str | None:
-    """Why `url` may not be stored as a link, or None. `site_relative` allows '/assets/x.png'."""
-    if _PLAIN_URL.fullmatch(url) and len(url) <= MAX_URL_BYTES:
-        return None  # the common case, decided without urlsplit
-    if not url:
-        return "is empty"
-    if _URL_BAD_CHARS.search(url):
-        return "contains whitespace or control characters"
-    if len(url.encode("utf-8")) > MAX_URL_BYTES:
-        return f"is longer than {MAX_URL_BYTES} bytes"
-    if site_relative and url.startswith("/") and not url.startswith("//"):
-        return None
-    scheme, colon, _ = url.partition(":")
-    if not colon or scheme.lower() not in ("http", "https"):
-        shown = f"a {scheme.lower()}: URL" if colon and scheme.isalpha() else "a relative URL"
-        return f"is {shown}; only absolute http(s) URLs are allowed"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "is not a valid URL"
-    if not host:
-        return "has no host name"
-    return None
 
 
 @functools.lru_cache(maxsize=4096)  # few distinct domains; the IDNA codec is slow

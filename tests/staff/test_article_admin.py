@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.admin import EstimatedCountPaginator
+from articles.admin.articles import EstimatedCountPaginator
 from articles.cache import current_data_version
 from articles.models import Article, ArticleImage, ArticleStatus
 
@@ -229,7 +229,7 @@ def test_a_big_unfiltered_list_on_postgresql_uses_the_planner_estimate(
 
 
 def test_the_list_never_counts_the_whole_table_a_second_time():
-    from articles.admin import ArticleAdmin
+    from articles.admin.articles import ArticleAdmin
 
     assert ArticleAdmin.show_full_result_count is False
     assert issubclass(ArticleAdmin.paginator, EstimatedCountPaginator)

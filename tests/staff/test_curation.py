@@ -3,6 +3,7 @@
 import pytest
 
 from articles import curation
+from articles.aliases import topic_by_slug
 from articles.cache import current_data_version
 from articles.models import (
     Article,
@@ -154,9 +155,9 @@ def test_merge_topics_keeps_the_old_slug_and_name_as_an_alias(make_topic):
     assert (alias.name_key, alias.topic) == ("computer vision (old)", target)
     older.refresh_from_db()
     assert older.topic == target
-    assert curation.resolve_topic_alias("computer-vision-2") == target
-    assert curation.resolve_topic_alias("cv") == target
-    assert curation.resolve_topic_alias("computer-vision") is None
+    assert topic_by_slug("computer-vision-2") == (target, True)
+    assert topic_by_slug("cv") == (target, True)
+    assert topic_by_slug("computer-vision") == (target, False)
 
 
 def test_merge_topics_moves_children_under_the_target(make_topic):

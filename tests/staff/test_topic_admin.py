@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.curation import resolve_topic_alias
+from articles.aliases import topic_by_slug
 from articles.models import ArticleTopic, Topic, TopicAlias
 
 from . import TOPICS, apply_action, make_editor, messages_of, run_action
@@ -80,7 +80,7 @@ def test_merge_asks_for_the_target_then_folds_the_topics(editor_client, make_art
         ("machine-learning-2", target.pk),
         ("ml", target.pk),
     }
-    assert resolve_topic_alias("ml") == target
+    assert topic_by_slug("ml") == (target, True)
     assert messages_of(editor_client.get(done["Location"])) == [
         "Merged 2 topics into “Machine Learning”: 1 article gained it; "
         "the old pages redirect there."

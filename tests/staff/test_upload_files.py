@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from articles.admin_forms import UploadRejected, safe_member_path, save_uploads
+from articles.ingest.uploads import UploadRejected, safe_member_path, save_uploads
 
 ARTICLE = b"---\ntitle: x\n---\n"
 LIMIT = 1024
@@ -136,3 +136,31 @@ def test_two_files_that_would_land_on_one_path_are_refused(tmp_path):
 
 def test_safe_member_path_normalises_harmless_dots():
     assert str(safe_member_path("./articles//a.md", "x.zip")) == "articles/a.md"
+
+
+LONG_NAME = "n" * 300
+DEEP_PATH = "/".join(["d" * 200] * 25) + "/a.md"  # 5,000 bytes, past PATH_MAX
+
+
+@pytest.mark.parametrize(
+    ("members", "reason"),
+    [
+        (["x.md", "x.md/y.md"], "export/x.md/y.md would be both a file and a folder"),
+        (["x.md/y.md", "X.md"], "export/X.md would be both a file and a folder"),
+        ([f"{LONG_NAME}/a.md"], "has a file or folder name longer than 255 bytes"),
+        ([f"{LONG_NAME}.md"], "has a file or folder name longer than 255 bytes"),
+        ([DEEP_PATH], "has a path longer than 800 bytes"),
+    ],
+)
+def test_paths_the_file_system_cannot_hold_are_refused_by_name(tmp_path, members, reason):
+    archive = zip_of(dict.fromkeys(members, ARTICLE))
+
+    with pytest.raises(UploadRejected, match=reason) as refused:
+        save(tmp_path, [("export.zip", archive)])
+
+    assert str(refused.value).startswith("export.zip: ")
+
+
+def test_a_plain_file_with_a_name_too_long_is_refused(tmp_path):
+    with pytest.raises(UploadRejected, match="longer than 255 bytes"):
+        save(tmp_path, [("é" * 200 + ".md", io.BytesIO(ARTICLE))])  # 400 bytes in UTF-8
