@@ -42,8 +42,8 @@ from .admin_forms import (
     save_uploads,
 )
 from .cache import bump_data_version
+from .ingest.export_read import article_records
 from .ingest.runner import ImportLocked, run_import
-from .ingest.store import article_records
 from .ingest.write import article_text, file_name
 from .markdown import render_markdown
 from .models import (
