@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from articles.ingest.records import Severity
+
 
 def name_key(name):
     """How topic names are matched: "Machine  learning " == "machine learning"."""
@@ -502,16 +504,18 @@ class ImportRun(models.Model):
 
 
 class ImportProblem(models.Model):
-    class Severity(models.TextChoices):
-        ERROR = "error", "Error"
-        WARNING = "warning", "Warning"
+    Severity = Severity  # one home: the pure enum the importer's problems carry
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
     path = models.CharField(max_length=1000)
     field = models.CharField(max_length=200, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField()
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+    severity = models.CharField(
+        max_length=10,
+        choices=[(severity.value, severity.label) for severity in Severity],
+        default=Severity.ERROR,
+    )
 
     class Meta:
         ordering = ["run", "id"]

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 
 from .. import curation, exports
 from ..admin_forms import ArticleForm, ArticleImageForm, QualityForm, TopicChoiceForm
-from ..ingest.store import article_records
+from ..ingest.export_read import article_records
 from ..ingest.write import article_text, file_name
 from ..markdown import render_markdown
 from ..models import Article, ArticleImage, ArticleStatus, ArticleTopic, RelatedLink, Topic

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from . import validate
-from .records import Problem
+from .records import Problem, Severity
 
 MAX_DEPTH = 64  # nesting of mappings/sequences; real files use 4
 MAX_NODES = 100_000  # scalars + collections; real files use a few hundred
@@ -94,7 +94,7 @@ def parse_file(data: bytes, path: str):
                     path,
                     "control characters (e.g. NUL) removed",
                     line=line + first_line,
-                    severity="warning",
+                    severity=Severity.WARNING,
                 )
             )
             mapping = load_bounded(yaml_bytes, first_line, repeated)
@@ -108,7 +108,7 @@ def parse_file(data: bytes, path: str):
                 "is given more than once; the last value (this line) is used",
                 field=key,
                 line=line,
-                severity="warning",
+                severity=Severity.WARNING,
             )
         )
 
@@ -121,7 +121,7 @@ def parse_file(data: bytes, path: str):
         record, found = validate.validate_article(mapping, _text(body), path)
     if found:
         problems.extend(_with_lines(found, yaml_bytes, first_line))
-    if any(problem.severity == "error" for problem in problems):
+    if any(problem.severity == Severity.ERROR for problem in problems):
         record = None
     return record, problems
 

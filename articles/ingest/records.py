@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 # The keys of the format, in the order the files write them (FORMAT.md). Parsing keeps any other
 # key in `extra`; writing follows this order.
@@ -43,6 +44,18 @@ IMAGE_KEYS = ("url", "width", "height", "isCached", "title")
 LOGO_KEYS = ("url", "width", "height")
 
 
+class Severity(StrEnum):
+    """ERROR: the file is not imported. WARNING: it is, with the value normalised or dropped.
+    ImportProblem.severity stores these values."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self):
+        return self.value.capitalize()
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong with an input file: which file, which field (or YAML line), and why."""
@@ -51,7 +64,7 @@ class Problem:
     message: str
     field: str = ""  # "" when it concerns the whole file
     line: int | None = None  # 1-based line in the file, when known
-    severity: str = "error"  # "error": the file is not imported; "warning": imported, normalised
+    severity: Severity = Severity.ERROR
 
     def __str__(self):
         where = self.path

@@ -30,7 +30,7 @@ from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigge
 from .lock import ImportLocked, die_with_parent, import_lock
 from .parse import parse_file
 from .records import Problem
-from .store import CREATED, FAILED, KEPT_EDITED, UNCHANGED, UPDATED, ParsedFile, store_batch
+from .upsert import Outcome, ParsedFile, store_batch
 
 __all__ = ["ImportLocked", "ImportPathError", "ImportResult", "run_import"]
 
@@ -93,7 +93,7 @@ class ImportResult:
                     "field": problem.field,
                     "line": problem.line,
                     "message": problem.message,
-                    "severity": problem.severity,
+                    "severity": str(problem.severity),
                 }
                 for problem in self.problems
             ],
@@ -171,11 +171,11 @@ class Importer:
         files, refused = collect(paths)
         self.total = len(files) + len(refused)
         for problem in refused:
-            self.add(FAILED, [problem])
+            self.add(Outcome.FAILED, [problem])
         batch = []
         for job, record, problems in self.parse(self.files_to_parse(files), len(files)):
             if record is None:
-                self.add(FAILED, problems)
+                self.add(Outcome.FAILED, problems)
                 continue
             self.result.problems += problems  # warnings; the file's outcome comes from storing
             self.unsaved_problems += problems
@@ -195,16 +195,16 @@ class Importer:
             for path, key in zip(chunk, keys, strict=True):
                 if len(key) > MAX_PATH_LENGTH:
                     too_long = f"path longer than {MAX_PATH_LENGTH} characters; not read"
-                    self.add(FAILED, [Problem(key, too_long)])
+                    self.add(Outcome.FAILED, [Problem(key, too_long)])
                     continue
                 try:
                     data = read_file(path, self.max_bytes)
                 except Refused as refusal:
-                    self.add(FAILED, [Problem(key, str(refusal))])
+                    self.add(Outcome.FAILED, [Problem(key, str(refusal))])
                     continue
                 content_hash = hashlib.sha256(data).hexdigest()
                 if known.get(key) == content_hash:
-                    self.add(UNCHANGED, [])
+                    self.add(Outcome.UNCHANGED, [])
                     continue
                 yield Job(key, data, content_hash)
 
@@ -233,19 +233,11 @@ class Importer:
         if time.monotonic() - self.progress_saved >= PROGRESS_EVERY:
             self.save_progress()
 
-    def add(self, action, problems):
+    def add(self, outcome: Outcome, problems):
         result = self.result
         result.seen += 1
-        if action == CREATED:
-            result.created += 1
-        elif action == UPDATED:
-            result.updated += 1
-        elif action == UNCHANGED:
-            result.unchanged += 1
-        elif action == KEPT_EDITED:
-            result.kept_edited += 1
-        else:
-            result.failed += 1
+        # Each outcome has its count of the same name (ImportResult and ImportRun).
+        setattr(result, outcome.value, getattr(result, outcome.value) + 1)
         result.problems += problems
         self.unsaved_problems += problems
         if self.progress is not None:

@@ -23,6 +23,7 @@ from .records import (
     Problem,
     ProviderRecord,
     RelatedRecord,
+    Severity,
     TopicRecord,
 )
 
@@ -181,12 +182,12 @@ class _Checker:
 
     def warn(self, field, message):
         self.problems.append(
-            Problem(self.path, message, field=self._field(field), severity="warning")
+            Problem(self.path, message, field=self._field(field), severity=Severity.WARNING)
         )
 
     @property
     def ok(self):
-        return not any(problem.severity == "error" for problem in self.problems)
+        return not any(problem.severity == Severity.ERROR for problem in self.problems)
 
     # Scalars ---------------------------------------------------------------------------------
 
@@ -513,12 +514,12 @@ class _Checker:
             entry = _Checker(self.path, self._field(item_field))
             record = entry.related_entry(item)
             for problem in entry.problems:
-                if problem.severity == "error":
+                if problem.severity == Severity.ERROR:
                     problem = Problem(
                         self.path,
                         f"{problem.message}; related entry dropped",
                         field=problem.field,
-                        severity="warning",
+                        severity=Severity.WARNING,
                     )
                 self.problems.append(problem)
             if record is not None and entry.ok:

@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.ingest.store import article_records
+from articles.ingest.export_read import article_records
 from articles.ingest.write import article_text, unique_file_names, write_atomically
 
 

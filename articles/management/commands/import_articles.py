@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from articles.ingest.records import Severity
 from articles.ingest.runner import ImportLocked, ImportPathError, run_import
 
 EXIT_CODES = """\
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 progress.close()
 
         for problem in result.problems:
-            if problem.severity == "error":
+            if problem.severity == Severity.ERROR:
                 self.stderr.write(f"error: {problem}")
             elif verbosity >= 1:
                 self.stderr.write(f"warning: {problem}", style_func=self.style.WARNING)

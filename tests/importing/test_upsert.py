@@ -12,7 +12,7 @@ from articles.ingest.records import (
     RelatedRecord,
     TopicRecord,
 )
-from articles.ingest.store import ParsedFile, store_batch
+from articles.ingest.upsert import ParsedFile, store_batch
 from articles.models import (
     Article,
     ArticleStatus,

@@ -12,10 +12,9 @@ a time, so one bad file fails alone and no article is ever half-written.
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from enum import StrEnum
 
-from django.db import DatabaseError, connection, transaction
-from django.db.models import DateTimeField, JSONField
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.cache import bump_data_version
@@ -41,16 +40,23 @@ from .records import (
     ImageRecord,
     Problem,
     ProviderRecord,
-    RelatedRecord,
+    Severity,
     TopicRecord,
 )
+from .rows import insert_rows, update_rows
 
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-KEPT_EDITED = "kept_edited"
-FAILED = "failed"
-CHANGES = {CREATED, UPDATED}
+
+class Outcome(StrEnum):
+    """What importing one file did; the import run counts each (ImportRun's columns)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDITED = "kept_edited"
+    FAILED = "failed"
+
+
+CHANGES = {Outcome.CREATED, Outcome.UPDATED}
 
 # The article columns a file decides; an import compares them to see whether anything changed.
 ARTICLE_FIELDS = (
@@ -94,7 +100,7 @@ class ParsedFile:
 class Stored:
     """What storing one file did."""
 
-    action: str  # CREATED, UPDATED, UNCHANGED, KEPT_EDITED or FAILED
+    action: Outcome
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -115,7 +121,11 @@ def store_batch(files, *, overwrite_edited=False, dry_run=False):
         # ValueError too: psycopg raises it for NUL characters before the server sees them.
         if len(files) == 1:
             reason = " ".join(str(error).split())[:500]
-            return [Stored(FAILED, [Problem(files[0].path, f"the database refused it: {reason}")])]
+            return [
+                Stored(
+                    Outcome.FAILED, [Problem(files[0].path, f"the database refused it: {reason}")]
+                )
+            ]
         return [
             outcome
             for file in files
@@ -191,7 +201,7 @@ class Batch:
         domain = record.domain.lower()
         if domain in merged:
             return Stored(
-                UNCHANGED,
+                Outcome.UNCHANGED,
                 [warning(file, f"merged into {merged[domain].domain}; left as it is", "domain")],
             )
         values = {
@@ -203,13 +213,13 @@ class Batch:
         provider = known.get(domain)
         if provider is None:
             known[domain] = Provider.objects.create(domain=domain, **values)
-            return Stored(CREATED)
+            return Stored(Outcome.CREATED)
         if all(getattr(provider, name) == value for name, value in values.items()):
-            return Stored(UNCHANGED)
+            return Stored(Outcome.UNCHANGED)
         for name, value in values.items():
             setattr(provider, name, value)
         provider.save()
-        return Stored(UPDATED)
+        return Stored(Outcome.UPDATED)
 
     # Topics ----------------------------------------------------------------------------------
 
@@ -276,10 +286,10 @@ class Batch:
                 alias = TopicAlias.objects.filter(name_key=key).select_related("topic").first()
                 if alias is not None:
                     note = f"merged into {alias.topic.name!r}; left as it is"
-                    return Stored(UNCHANGED, [warning(file, note, "name")])
+                    return Stored(Outcome.UNCHANGED, [warning(file, note, "name")])
             elif topic.external_id:
                 return Stored(
-                    FAILED,
+                    Outcome.FAILED,
                     [
                         error(
                             file,
@@ -292,7 +302,7 @@ class Batch:
             clash = Topic.objects.filter(name_key=key).exclude(pk=topic.pk).first()
             if clash is not None:
                 return Stored(
-                    FAILED, [error(file, f"another topic is named {clash.name!r}", "name")]
+                    Outcome.FAILED, [error(file, f"another topic is named {clash.name!r}", "name")]
                 )
         problems, parent = [], None
         if record.parent and name_key(record.parent) == key:
@@ -319,11 +329,11 @@ class Batch:
         if created:
             topic = Topic(slug=self.free_topic_slug(record.name))
         elif all(getattr(topic, name) == value for name, value in values.items()):
-            return Stored(UNCHANGED, problems)
+            return Stored(Outcome.UNCHANGED, problems)
         for name, value in values.items():
             setattr(topic, name, value)
         topic.save()
-        return Stored(CREATED if created else UPDATED, problems)
+        return Stored(Outcome.CREATED if created else Outcome.UPDATED, problems)
 
     @staticmethod
     def is_ancestor(topic, candidate):
@@ -371,7 +381,7 @@ class Batch:
         problems = []
         if before is not None and not before.row["is_stub"]:
             if before.row["edited_by_staff"] and not self.overwrite_edited:
-                return Stored(KEPT_EDITED), None
+                return Stored(Outcome.KEPT_EDITED), None
             other = before.row["source_path"]  # the file the article's values came from
             if other and other != file.path and os.path.lexists(other):
                 if other > file.path:
@@ -379,7 +389,7 @@ class Batch:
                         f"{other} has the same URL and comes later in path order, "
                         "so its values are kept and this file changes nothing"
                     )
-                    return Stored(UNCHANGED, [warning(file, note, "webUrl")]), None
+                    return Stored(Outcome.UNCHANGED, [warning(file, note, "webUrl")]), None
                 note = (
                     f"{other} has the same URL and comes earlier in path order; "
                     "this file's values replace its values"
@@ -387,10 +397,10 @@ class Batch:
                 problems.append(warning(file, note, "webUrl"))
         after = self.article_snapshot(file, before)
         if before is None or before.row["is_stub"]:
-            return Stored(CREATED, problems), after
+            return Stored(Outcome.CREATED, problems), after
         if after.same_as(before):
-            return Stored(UNCHANGED, problems), None
-        return Stored(UPDATED, problems), after
+            return Stored(Outcome.UNCHANGED, problems), None
+        return Stored(Outcome.UPDATED, problems), after
 
     def article_snapshot(self, file, before):
         record = file.record
@@ -571,7 +581,7 @@ class Batch:
                 "last_seen_at": self.now,
             }
             for index, file in enumerate(self.files)
-            if self.outcomes[index].action != FAILED
+            if self.outcomes[index].action != Outcome.FAILED
         ]
         insert_rows(SourceFile, rows, update_on_conflict="path")
 
@@ -608,141 +618,4 @@ def error(file, message, field=""):
 
 
 def warning(file, message, field=""):
-    return Problem(file.path, message, field=field, severity="warning")
-
-
-# Writing many rows ----------------------------------------------------------------------------
-# Plain executemany: bulk_create spends four times as long as the database preparing each value
-# through the ORM, and bulk_update's CASE expressions cost milliseconds a row. Values go through
-# the fields' own get_db_prep_save only where it matters (JSON, datetimes).
-
-
-def insert_rows(model, rows, *, update_on_conflict=None):
-    """INSERT `rows` (dicts of attribute name → value, all with the same keys); with
-    `update_on_conflict` (a unique column), an existing row with that key is updated instead."""
-    if not rows:
-        return
-    names = [name for name in rows[0] if name != "id" or rows[0]["id"] is not None]
-    columns, prepare = _columns(model, names)
-    # Only model names (quoted) go into the SQL text; every value is a parameter.
-    sql = (
-        f"INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    if update_on_conflict:
-        key = _quote(update_on_conflict)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != key)
-        sql += f" ON CONFLICT ({key}) DO UPDATE SET {updates}"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [prepare(row, names) for row in rows])
-
-
-def update_rows(model, rows):
-    """UPDATE each row (a dict with its "id" and the columns to set) by id."""
-    if not rows:
-        return
-    names = [name for name in rows[0] if name != "id"]
-    columns, prepare = _columns(model, [*names, "id"])
-    assignments = ", ".join(f"{column} = %s" for column in columns[:-1])
-    table = _quote(model._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE {columns[-1]} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [prepare(row, [*names, "id"]) for row in rows])
-
-
-def _columns(model, names):
-    fields = [model._meta.get_field(name) for name in names]
-    preparers = [
-        # Most datetimes of a batch are its own timestamp: prepared once, not once a row.
-        lru_cache(maxsize=1024)(partial(field.get_db_prep_save, connection=connection))
-        if isinstance(field, DateTimeField)
-        else partial(connection.ops.adapt_json_value, encoder=field.encoder)
-        if isinstance(field, JSONField)
-        else None
-        for field in fields
-    ]
-
-    def prepare(row, names):
-        return [
-            row[name] if preparer is None else preparer(row[name])
-            for name, preparer in zip(names, preparers, strict=True)
-        ]
-
-    return [_quote(field.column) for field in fields], prepare
-
-
-def _quote(name):
-    return connection.ops.quote_name(name)
-
-
-# Reading back, for export ----------------------------------------------------------------------
-
-
-def article_records(queryset=None):
-    """Yield (slug, ArticleRecord) for every full article, in a stable order, as its file would
-    say it: staff edits included, and the `published`/`deleted` flags adjusted to the status."""
-    queryset = Article.objects.all() if queryset is None else queryset
-    articles = (
-        queryset.filter(is_stub=False)
-        .select_related("provider")
-        .prefetch_related("article_topics__topic", "images", "related_links__target")
-        .order_by("published_at", "url")
-    )
-    for article in articles.iterator(chunk_size=500):
-        published, deleted = flags_for(article)
-        yield (
-            article.slug,
-            ArticleRecord(
-                url=article.url,
-                title=article.title,
-                published_at=article.published_at,
-                excerpt=article.excerpt,
-                body=article.body,
-                category=article.category,
-                type=article.type,
-                original_url=article.original_url,
-                web_url=article.web_url,
-                amp_url=article.amp_url,
-                cdn_amp_url=article.cdn_amp_url,
-                quality=article.quality,
-                heat=article.heat,
-                published=published,
-                deleted=deleted,
-                provider=provider_record(article.provider),
-                topics=[link.topic.name for link in article.article_topics.all()],
-                images=[
-                    ImageRecord(
-                        **{name: getattr(image, name) for name in IMAGE_FIELDS[:5]},
-                        extra=image.extra,
-                    )
-                    for image in article.images.all()
-                ],
-                related=[
-                    RelatedRecord(url=link.target.url, title=link.target.title, entry=link.entry)
-                    for link in article.related_links.all()
-                ],
-                secured=article.secured,
-                extra=article.extra,
-            ),
-        )
-
-
-def provider_record(provider):
-    if provider is None:
-        return None
-    return ProviderRecord(domain=provider.domain, name=provider.name, images=provider.images)
-
-
-def flags_for(article):
-    """The file's own flags when they still give the article's status; else the nearest flags
-    that do (a status staff set by hand flows back to the file this way)."""
-    published, deleted = article.published_flag, article.deleted_flag
-    if status_from_flags(published, deleted) == article.status:
-        return published, deleted
-    if article.status == ArticleStatus.WITHDRAWN:
-        return published, True
-    deleted = False if deleted else deleted
-    if article.status == ArticleStatus.PUBLISHED:
-        return (True if published is False else published), deleted
-    # Draft, or hidden by staff: the format's only way to keep it from readers.
-    return False, deleted
+    return Problem(file.path, message, field=field, severity=Severity.WARNING)
