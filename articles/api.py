@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import dashboard, exports
+from . import exports
 from .counts import provider_counts, topic_counts
+from .dashboard import figures as dashboard
 from .filters import ArticleFilter
 from .http import BadParameters, cache_for_readers, errors_response, json_response
 from .models import Article, Provider, Topic
@@ -127,11 +128,25 @@ def provider_list(request):
 
 @api_view
 def dashboard_figures(request):
-    filterset = dashboard.filterset_for(request)
+    filterset = dashboard.filterset_for(request.user, request.GET)
     if not filterset.is_valid():
         raise BadParameters(filterset.errors)
-    figures = dashboard.figures_for(request, filterset)
-    return json_response(request, dashboard.with_absolute_links(figures, request))
+    figures = dashboard.figures_for(request.user, filterset)
+    return json_response(request, with_absolute_links(figures, request))
+
+
+def with_absolute_links(figures, request):
+    """A copy of `figures` whose `href`s are absolute URLs."""
+    if isinstance(figures, dict):
+        return {
+            key: request.build_absolute_uri(value)
+            if key == "href"
+            else with_absolute_links(value, request)
+            for key, value in figures.items()
+        }
+    if isinstance(figures, list):
+        return [with_absolute_links(item, request) for item in figures]
+    return figures
 
 
 @require_safe

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles import api
-from articles.dashboard import dashboard_view
+from articles.dashboard.views import dashboard_view
 from articles.feeds import ArticlesFeed, ProviderFeed, TopicFeed
 from articles.health import healthz
 from articles.sitemaps import SITEMAPS, robots_txt

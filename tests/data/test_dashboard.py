@@ -7,13 +7,21 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from articles.cache import bump_data_version
-from articles.dashboard import WeekStart
-from articles.models import Article, ArticleStatus, ImportProblem, ImportRun, ImportStatus
+from articles.dashboard.figures import WeekStart
+from articles.models import (
+    Article,
+    ArticleStatus,
+    ImportProblem,
+    ImportRun,
+    ImportStatus,
+    ImportTrigger,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -278,11 +286,65 @@ def test_staff_see_the_last_five_import_runs_and_failed_files(admin_client, clie
     staff_page = admin_client.get("/dashboard/")
     reader_page = client.get("/dashboard/")
 
-    runs = staff_page.context["import_health"]["runs"]
+    runs = staff_page.context["import_health"].recent_runs
     assert [r.failed for r in runs] == [6, 5, 4, 3, 2]
     assert "articles/broken.md" in staff_page.content.decode()
     assert "import_health" not in reader_page.context
     assert "Import health" not in reader_page.content.decode()
+
+
+def test_the_import_panel_follows_the_import_permission_not_is_staff(client, django_user_model):
+    plain_staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(plain_staff)
+    assert "import_health" not in client.get("/dashboard/").context
+
+    plain_staff.user_permissions.add(Permission.objects.get(codename="view_importrun"))
+    client.force_login(django_user_model.objects.get(pk=plain_staff.pk))
+    assert "import_health" in client.get("/dashboard/").context
+
+
+def test_the_import_panel_shows_dry_runs_but_dates_the_last_scheduled_import(admin_client, db):
+    now = timezone.now()
+    ImportRun.objects.create(
+        started_at=now - timedelta(days=3),
+        finished_at=now - timedelta(days=3),
+        status=ImportStatus.SUCCESS,
+    )
+    ImportRun.objects.create(
+        started_at=now - timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=5),
+        status=ImportStatus.SUCCESS,
+        dry_run=True,
+    )
+    ImportRun.objects.create(
+        started_at=now - timedelta(minutes=2),
+        finished_at=now - timedelta(minutes=2),
+        status=ImportStatus.SUCCESS,
+        trigger=ImportTrigger.UPLOAD,
+    )
+
+    response = admin_client.get("/dashboard/")
+
+    health = response.context["import_health"]
+    assert len(health.recent_runs) == 3
+    assert health.stale
+    html = response.content.decode()
+    assert "(dry run)" in html
+    line = re.search(r'<p id="import-last-scheduled"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert "3\xa0days ago" in line
+    assert "Stale" in line
+
+
+def test_the_filter_form_is_the_lists_with_providers_chosen_by_name(client, newsroom):
+    html = client.get("/dashboard/?topic=ai").content.decode()
+
+    assert '<form class="filters" method="get" action="/dashboard/">' in html
+    assert re.search(
+        r'<input type="checkbox" id="f-provider-top-\d+" name="provider" value="wired.com">'
+        r'<label for="f-provider-top-\d+"><span class="facet__label">Wired</span>',
+        html,
+    )
+    assert re.search(r'name="topic" value="ai" checked', html)
 
 
 def test_figures_are_cached_until_the_data_version_changes(
@@ -304,12 +366,12 @@ def test_an_uncached_dashboard_runs_one_query_per_chart(
 ):
     """No chart may issue a query per bar, week or topic.
 
-    16 = data version, topic options, 2 × validating the topic/provider parameters for the page
-    and 2 more for the two facet charts, 3 for the headline (aggregate, distinct topics, median),
-    3 for the weekly chart (totals, first topics, series names), then one each for topics,
-    providers, quality, heat.
+    18 = data version, 2 × validating the topic/provider parameters for the page and 2 more for
+    the two facet charts, 3 for the filter form's facet counts (shared with the list's cache),
+    3 for the headline (aggregate, distinct topics, median), 3 for the weekly chart (totals,
+    first topics, series names), then one each for topics, providers, quality, heat.
     """
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         client.get("/dashboard/?topic=ai&provider=wired.com")
 
 

@@ -1,8 +1,9 @@
-"""The dashboard: headline figures and charts of any filtered article list.
+"""The dashboard's figures: headline numbers and chart data of any filtered article list.
 
 Every figure is computed in the database, one aggregate or grouped query per chart, and cached via
 articles/cache.py under the data version, the audience and the normalised filters: an import in
 another process bumps the version and every process computes fresh figures on its next request.
+The result is JSON-ready: the page draws it (dashboard/charts.py) and the API serves it as is.
 
 Chart links lead to the reader list with the same filters, so a mark's count is the list's count:
 - weeks and quality bins narrow the date or quality range inside the active one;
@@ -12,54 +13,24 @@ The stacked weekly chart counts each article once, under its first-listed topic 
 main topic first); its segments link to that week's articles in that topic.
 """
 
-import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
 
-from django.db.models import (
-    Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Max,
-    Q,
-)
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Q
 from django.db.models.functions import TruncWeek
 from django.http import QueryDict
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
 
-from . import charts
-from .cache import cached, current_data_version
-from .filters import ArticleFilter, start_of_day
-from .models import Article, ImportProblem, ImportRun, Topic
+from ..cache import cached, digest
+from ..filters import ArticleFilter, filter_params, start_of_day
+from ..models import Article, Topic, audience
 
 WEEKS = 52
 STACKED_TOPICS = 5
 TOP_BARS = 15
 QUALITY_BIN = 10
 SCATTER_POINTS = 600
-
-
-def filter_names():
-    """The list's filter parameters the dashboard honours: all but `sort` (and `page`)."""
-    return [name for name in ArticleFilter.base_filters if name != "sort"]
-
-
-def filter_params(query):
-    """The active filters as sorted (name, value) pairs: the cache key and the base of links."""
-    names = set(filter_names())
-    return sorted(
-        (name, value)
-        for name, values in query.lists()
-        if name in names
-        for value in values
-        if value.strip()
-    )
 
 
 def list_url(params, **replace):
@@ -80,45 +51,35 @@ def plain_number(value):
     return str(value)
 
 
-def filterset_for(request, params=None):
-    data = request.GET
-    if params is not None:
-        data = QueryDict(mutable=True)
-        for name, value in params:
+def filterset_for(user, data):
+    """The one FilterSet over what `user` may see; `data` is a QueryDict or (name, value) pairs."""
+    if not isinstance(data, QueryDict):
+        pairs, data = data, QueryDict(mutable=True)
+        for name, value in pairs:
             data.appendlist(name, value)
-    return ArticleFilter(data, queryset=Article.objects.visible_to(request.user), request=request)
+    return ArticleFilter(data, queryset=Article.objects.visible_to(user))
 
 
 def without(params, name):
     return [(key, value) for key, value in params if key != name]
 
 
-def audience_of(user):
-    """A cache-key part that differs whenever `user` may see different articles.
-
-    The visibility rule's own SQL, so the rule is never re-typed here and staff and readers
-    never share cached figures.
-    """
-    return str(Article.objects.visible_to(user).query)
-
-
-def figures_for(request, filterset, version=None):
-    """The dashboard's figures for a valid `filterset`, cached; JSON-ready (the API serves it)."""
-    params = filter_params(request.GET)
-    digest = hashlib.sha256(f"{audience_of(request.user)}\n{params}".encode()).hexdigest()
+def figures_for(user, filterset, *, version=None):
+    """The figures for a valid `filterset`, cached under the audience and the canonical filters."""
+    params = filter_params(filterset.form.cleaned_data)
     return cached(
-        f"dashboard:{digest}",
-        lambda: compute_figures(request, filterset, params),
+        f"dashboard:{digest(audience(user), params)}",
+        lambda: compute_figures(user, filterset, params),
         version=version,
     )
 
 
-def compute_figures(request, filterset, params):
+def compute_figures(user, filterset, params):
     articles = filterset.qs.order_by()
     cleaned = filterset.form.cleaned_data
     headline, latest = headline_figures(articles)
-    topic_facet = filterset_for(request, without(params, "topic")).qs.order_by()
-    provider_facet = filterset_for(request, without(params, "provider")).qs.order_by()
+    topic_facet = filterset_for(user, without(params, "topic")).qs.order_by()
+    provider_facet = filterset_for(user, without(params, "provider")).qs.order_by()
     return {
         "filters": [[name, value] for name, value in params],
         "headline": headline,
@@ -356,222 +317,3 @@ def heat_quality_figures(articles, params, headline):
         "withBoth": headline["with_heat_and_quality"],
         "heatEqualsQuality": headline["heat_equals_quality"],
     }
-
-
-def with_absolute_links(figures, request):
-    """A copy of `figures` whose `href`s are absolute URLs (for the API)."""
-    if isinstance(figures, dict):
-        return {
-            key: request.build_absolute_uri(value)
-            if key == "href"
-            else with_absolute_links(value, request)
-            for key, value in figures.items()
-        }
-    if isinstance(figures, list):
-        return [with_absolute_links(item, request) for item in figures]
-    return figures
-
-
-def cell(text, href=""):
-    return {"text": text, "href": href}
-
-
-def chart(chart_id, title, description, svg, headers, rows):
-    """What the template shows for a chart: the SVG, its caption and its data table."""
-    return {
-        "id": chart_id,
-        "title": title,
-        "description": description,
-        # Safe: the chart builders escape every label and URL they are given.
-        "svg": mark_safe(svg),  # noqa: S308
-        "headers": headers,
-        "rows": rows,
-    }
-
-
-def weekly_chart(weekly):
-    names = [series["name"] for series in weekly["series"]]
-    first, last = weekly["columns"][0]["week"], weekly["columns"][-1]["week"]
-    description = (
-        f"Articles published each week from the week of {first} to the week of {last}, "
-        f"each counted once under its first-listed topic: {', '.join(names)}."
-    )
-    columns = [
-        charts.StackedColumn(
-            label=date.fromisoformat(column["week"]).strftime("%-d %b %y"),
-            href=column["href"],
-            segments=[
-                charts.Segment(series=index, value=segment["count"], href=segment["href"])
-                for index, segment in enumerate(column["segments"])
-            ],
-        )
-        for column in weekly["columns"]
-    ]
-    svg = charts.stacked_column_chart(
-        "chart-weekly",
-        "Articles per week",
-        description,
-        names,
-        columns,
-        x_label="Week starting",
-        y_label="Articles",
-    )
-    rows = [
-        [
-            cell(column["week"], column["href"]),
-            cell(charts.number(column["count"]), column["href"]),
-            *[
-                cell(charts.number(segment["count"]), segment["href"])
-                for segment in column["segments"]
-            ],
-        ]
-        for column in weekly["columns"]
-    ]
-    headers = ["Week starting", "Articles", *names]
-    return chart("chart-weekly", "Articles per week", description, svg, headers, rows)
-
-
-def bar_chart(chart_id, title, category, items):
-    """Topics or providers: `items` of {"name", "count", "href"}."""
-    description = (
-        f"The {len(items)} {category.lower()}s with the most articles for these filters "
-        f"(ignoring any {category.lower()} filter); each bar links to its articles."
-    )
-    marks = [
-        charts.Mark(label=item["name"], value=item["count"], href=item["href"]) for item in items
-    ]
-    svg = charts.bar_chart(
-        chart_id, title, description, marks, category_label=category, value_label="Articles"
-    )
-    rows = [
-        [cell(item["name"], item["href"]), cell(charts.number(item["count"]), item["href"])]
-        for item in items
-    ]
-    return chart(chart_id, title, description, svg, [category, "Articles"], rows)
-
-
-def quality_chart(bins, headline):
-    unscored = headline["total"] - headline["with_quality"]
-    description = (
-        f"How many articles have each quality score, in bins of {QUALITY_BIN}; "
-        f"{charts.number(unscored)} articles have no score and are not shown."
-    )
-    marks = [
-        charts.Mark(
-            label=f"{item['from']}–{item['to']}",
-            value=item["count"],
-            href=item["href"],
-            tooltip=f"Quality {item['from']}–{item['to']}: {charts.number(item['count'])}",
-        )
-        for item in bins
-    ]
-    svg = charts.histogram(
-        "chart-quality",
-        "Quality distribution",
-        description,
-        marks,
-        x_label="Quality score",
-        y_label="Articles",
-    )
-    rows = [
-        [cell(mark.label, mark.href), cell(charts.number(mark.value), mark.href)] for mark in marks
-    ]
-    return chart(
-        "chart-quality", "Quality distribution", description, svg, ["Quality", "Articles"], rows
-    )
-
-
-def heat_quality_chart(scatter):
-    both, equal = scatter["withBoth"], scatter["heatEqualsQuality"]
-    share = f"{round(100 * equal / both)}%" if both else "none"
-    sampled = (
-        f" Only the {SCATTER_POINTS} most common pairs are drawn." if scatter["sampled"] else ""
-    )
-    description = (
-        f"Heat against quality for the {charts.number(both)} articles that have both; {share} "
-        f"of them have heat equal to quality.{sampled} A dot links to the articles with its "
-        "quality."
-    )
-    points = scatter["points"]
-    svg = charts.scatter_chart(
-        "chart-heat-quality",
-        "Heat vs quality",
-        description,
-        [
-            charts.Point(
-                x=point["quality"],
-                y=point["heat"],
-                count=point["count"],
-                href=point["href"],
-                tooltip=(
-                    f"Quality {point['quality']}, heat {point['heat']}: "
-                    f"{charts.number(point['count'])}"
-                ),
-            )
-            for point in points
-        ],
-        x_label="Quality",
-        y_label="Heat",
-    )
-    rows = [
-        [
-            cell(str(point["quality"]), point["href"]),
-            cell(str(point["heat"])),
-            cell(charts.number(point["count"])),
-        ]
-        for point in points
-    ]
-    headers = ["Quality", "Heat", "Articles"]
-    return chart("chart-heat-quality", "Heat vs quality", description, svg, headers, rows)
-
-
-def build_charts(figures):
-    """Each chart's SVG, caption and data table, in page order (no weekly chart when empty)."""
-    built = [weekly_chart(figures["weekly"])] if figures["weekly"]["columns"] else []
-    built += [
-        bar_chart("chart-topics", "Articles per topic", "Topic", figures["topics"]),
-        bar_chart("chart-providers", "Top providers", "Provider", figures["providers"]),
-        quality_chart(figures["quality"]["bins"], figures["headline"]),
-        heat_quality_chart(figures["heatVsQuality"]),
-    ]
-    return built
-
-
-def import_health():
-    """The last five import runs and the files that failed in them (staff only)."""
-    runs = list(ImportRun.objects.order_by("-started_at")[:5])
-    problems = list(
-        ImportProblem.objects.filter(run__in=runs, severity=ImportProblem.Severity.ERROR).order_by(
-            "-run__started_at", "pk"
-        )[:20]
-    )
-    return {"runs": runs, "problems": problems}
-
-
-def topic_options(version):
-    return cached(
-        "dashboard:topic-options",
-        lambda: list(Topic.objects.order_by("name").values("slug", "name")),
-        version=version,
-    )
-
-
-@require_safe
-def dashboard_view(request):
-    filterset = filterset_for(request)
-    version = current_data_version()
-    params = filter_params(request.GET)
-    context = {
-        "filterset": filterset,
-        "query": urlencode(params),
-        "list_url": list_url(params),
-        "selected_topics": request.GET.getlist("topic"),
-        "topic_options": topic_options(version),
-    }
-    if request.user.is_active and request.user.is_staff:
-        context["import_health"] = import_health()
-    if not filterset.is_valid():
-        return render(request, "dashboard/dashboard.html", context, status=400)
-    figures = figures_for(request, filterset, version=version)
-    context.update(figures=figures, charts=build_charts(figures))
-    return render(request, "dashboard/dashboard.html", context)
