@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "News"
+
+    def ready(self):
+        from .search import ensure_sqlite_triggers
+
+        post_migrate.connect(ensure_sqlite_triggers, sender=self)

@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from .aliases import provider_by_domain, topic_by_slug
 from .charts import xml_safe
-from .filters import ArticleFilter
+from .filters import ArticleFilter, describe
 from .http import BadParameters, Moved, cache_for_readers, redirect_keeping_query, with_query
 from .models import Article
 
@@ -41,6 +41,11 @@ class FeedSource:
     feed_url: str
     subtitle: str
     articles: QuerySet
+
+
+def feed_title(cleaned_data, *, within=""):
+    """ "Newsroom — AI in Autos, quality ≥ 70": the reader pages' rel=alternate titles too."""
+    return f"Newsroom — {describe(cleaned_data, within=within)}"
 
 
 def errors_as_xml(errors):
@@ -68,8 +73,9 @@ class ArticlesFeed(Feed):
         return cache_for_readers(response, request)
 
     def base(self, request, **kwargs):
-        """(title, reader page, articles) before the query parameters narrow them."""
-        return "Latest articles", reverse("articles:article_list"), Article.objects.all()
+        """(name of the list, reader page, articles) before the query parameters narrow them;
+        the whole list has no name of its own."""
+        return "", reverse("articles:article_list"), Article.objects.all()
 
     def get_object(self, request, **kwargs):
         title, page, articles = self.base(request, **kwargs)
@@ -78,7 +84,7 @@ class ArticlesFeed(Feed):
             raise BadParameters(filterset.errors)
         query = request.GET.urlencode()
         return FeedSource(
-            title=f"Newsroom: {title}",
+            title=feed_title(filterset.form.cleaned_data, within=title),
             link=with_query(page, query),
             feed_url=request.get_full_path(),
             subtitle=f"Curated AI news from Newsroom. Filters: {query}."

@@ -245,11 +245,21 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort") or SortChoices.NEWEST
-        query = self.form.cleaned_data.get("q") or ""
-        if sort == SortChoices.RELEVANCE and query.strip():
-            return queryset.by_relevance(query)
+        sort = chosen_sort(self.form.cleaned_data)
+        if sort == SortChoices.RELEVANCE and searching(self.form.cleaned_data):
+            return queryset.by_relevance(self.form.cleaned_data["q"])
         return queryset.order_by(*ordering_for(sort))
+
+
+def searching(cleaned_data):
+    return bool((cleaned_data.get("q") or "").strip())
+
+
+def chosen_sort(cleaned_data):
+    """The sort asked for; by default, best match first for a search, else newest first."""
+    if cleaned_data.get("sort"):
+        return cleaned_data["sort"]
+    return SortChoices.RELEVANCE if searching(cleaned_data) else SortChoices.NEWEST
 
 
 def ordering_for(sort):
@@ -290,3 +300,37 @@ def filter_params(cleaned_data, *, leave_out=("sort",)):
                 item = "on"
             pairs.append((name, str(item)))
     return sorted(pairs)
+
+
+def describe(cleaned_data, *, within=""):
+    """The filters in words, for feed titles: "AI in Autos, quality ≥ 70".
+
+    `within` names the list the filters narrow (a topic or provider page's own name).
+    """
+    data = cleaned_data
+    parts = [within] if within else []
+    if data.get("topic"):
+        parts.append(" or ".join(topic.name for topic in data["topic"]))
+    if data.get("provider"):
+        names = " or ".join(provider.name or provider.domain for provider in data["provider"])
+        parts.append(f"from {names}")
+    if searching(data):
+        parts.append(f"search “{' '.join(data['q'].split())}”")
+    if not parts:
+        parts.append("Latest articles")
+    if data.get("quality_min") is not None:
+        parts.append(f"quality ≥ {data['quality_min']}")
+    if data.get("quality_max") is not None:
+        parts.append(f"quality ≤ {data['quality_max']}")
+    if data.get("period"):
+        parts.append(dict(PeriodChoices.choices)[data["period"]].lower())
+    if data.get("date_from"):
+        parts.append(f"from {data['date_from'].isoformat()}")
+    if data.get("date_to"):
+        parts.append(f"to {data['date_to'].isoformat()}")
+    for name in ("type", "category"):
+        if data.get(name):
+            parts.append(f"{name} {' or '.join(data[name])}")
+    if data.get("has_image"):
+        parts.append("with an image")
+    return ", ".join(parts)

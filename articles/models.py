@@ -6,6 +6,8 @@ from django.utils.text import slugify
 
 from articles.ingest.records import Severity
 
+from . import search as full_text
+
 
 def name_key(name):
     """How topic names are matched: "Machine  learning " == "machine learning"."""
@@ -198,68 +200,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Articles whose title or excerpt match `query`; the same call on both databases.
-
-        PostgreSQL: full-text search (English stemming, web-search syntax: "quoted phrase",
-        -excluded, or) over the expression the GIN index of migration 0003 is built on.
-        SQLite: every word must occur in the title or the excerpt (case-insensitive).
-        """
-        if not query.strip():
-            return self
-        if self._is_postgresql():
-            return self.alias(search_document=self.search_document()).filter(
-                search_document=self._search_query(query)
-            )
-        matches = self
-        for word in query.split():
-            matches = matches.filter(Q(title__icontains=word) | Q(excerpt__icontains=word))
-        return matches
+        """Articles whose title or excerpt match `query` (the syntax of articles/search_syntax.py),
+        through the full-text index of either database (articles/search.py)."""
+        return full_text.search(self, query)
 
     def by_relevance(self, query):
-        """Order by how well title and excerpt match `query`, best first, newest on a tie.
-
-        Annotates `search_rank`: PostgreSQL's ts_rank; on SQLite, 2 per word found in the title
-        plus 1 per word found in the excerpt. Call it on a queryset already narrowed by search().
-        """
-        if not query.strip():
-            return self.order_by("-published_at", "-id")
-        if self._is_postgresql():
-            from django.contrib.postgres.search import SearchRank
-
-            rank = SearchRank(self.search_document(), self._search_query(query))
-        else:
-            rank = models.Value(0)
-            for word in query.split():
-                rank += models.Case(
-                    models.When(title__icontains=word, then=2), default=0
-                ) + models.Case(models.When(excerpt__icontains=word, then=1), default=0)
-        return self.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
-
-    def _is_postgresql(self):
-        from django.db import connections
-
-        return connections[self.db].vendor == "postgresql"
-
-    # django.contrib.postgres is imported only when the database is PostgreSQL.
-    SEARCH_CONFIG = "english"
-
-    @classmethod
-    def search_document(cls):
-        """Title and excerpt as a tsvector (PostgreSQL only).
-
-        Must stay the very expression of the GIN index in migration 0003_search, or PostgreSQL
-        cannot use the index and reads every row.
-        """
-        from django.contrib.postgres.search import SearchVector
-
-        return SearchVector("title", "excerpt", config=cls.SEARCH_CONFIG)
-
-    @classmethod
-    def _search_query(cls, query):
-        from django.contrib.postgres.search import SearchQuery
-
-        # "websearch" syntax accepts any user text without raising a syntax error.
-        return SearchQuery(query, config=cls.SEARCH_CONFIG, search_type="websearch")
+        """Best match for `query` first (annotates `search_rank`), newest on a tie. Call it on a
+        queryset already narrowed by search()."""
+        return full_text.by_relevance(self, query)
 
 
 class Article(models.Model):

@@ -3,11 +3,13 @@
 import re
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
@@ -16,10 +18,21 @@ from .aliases import provider_by_domain, topic_by_slug
 from .cache import cached, current_data_version, digest
 from .counts import provider_counts, topic_counts
 from .facets import FACET_WINDOW, listing_facets
-from .filters import ArticleFilter, PeriodChoices, SortChoices
-from .http import redirect_keeping_query
+from .feeds import feed_title
+from .filters import (
+    SEARCH_MAX_LENGTH,
+    ArticleFilter,
+    PeriodChoices,
+    SortChoices,
+    chosen_sort,
+    filter_params,
+    searching,
+)
+from .http import redirect_keeping_query, with_query
 from .models import Article, ArticleTopic, Audience, Provider, RelatedLink, Topic, audience
 from .safe_urls import http_url
+from .search_syntax import MAX_TERMS
+from .search_syntax import parse as parse_search
 
 ARTICLES_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 100
@@ -140,21 +153,48 @@ def active_filter_chips(request, cleaned_data):
 
 
 def sort_links(cleaned_data):
-    current = cleaned_data.get("sort") or SortChoices.NEWEST
-    searching = bool((cleaned_data.get("q") or "").strip())
+    current = chosen_sort(cleaned_data)
     return [
         {"value": value, "label": label, "current": value == current}
         for value, label in SortChoices.choices
-        if value != SortChoices.RELEVANCE or searching
+        if value != SortChoices.RELEVANCE or searching(cleaned_data)
     ]
 
 
-def article_listing(request, base, *, scope, context=(), implied=()):
+@dataclass
+class FollowLinks:
+    """Where to follow or export exactly the articles of a list: same filters, same order."""
+
+    title: str
+    atom: str
+    csv: str = ""  # "" when the API cannot say it (see follow_links)
+    json: str = ""
+
+
+def follow_links(cleaned_data, *, feed, within="", implied=()):
+    """Links for the list's current filters (sort kept, page dropped).
+
+    The CSV and JSON endpoints have no topic or provider in their path, so a topic page passes
+    its topic as a parameter; when the reader also chose other topics there (or providers on a
+    provider page) the parameters would mean OR instead of AND, and those two links are left out.
+    """
+    pairs = filter_params(cleaned_data, leave_out=())
+    query = urlencode(pairs)
+    links = FollowLinks(title=feed_title(cleaned_data, within=within), atom=with_query(feed, query))
+    if not any(name == facet for facet, _ in implied for name, _ in pairs):
+        everywhere = urlencode(sorted([*implied, *pairs]))
+        links.csv = with_query(reverse("export_articles_csv"), everywhere)
+        links.json = with_query(reverse("api_articles"), everywhere)
+    return links
+
+
+def article_listing(request, base, *, scope, feed, within="", context=(), implied=()):
     """The filtered, faceted, paginated list over `base` (already limited to what the user sees).
 
     `scope` names `base` for the facet cache; `implied` are (facet, value) pairs that `base`
-    already fixes (a topic page's own topic), left out of the facets. Bad parameters re-render
-    the page with the errors and status 400, never a 500.
+    already fixes (a topic page's own topic), left out of the facets; `feed` is the Atom feed
+    of `base` and `within` its name. Bad parameters re-render the page with the errors and
+    status 400, never a 500.
     """
     context = dict(context)
     filterset = ArticleFilter(request.GET, queryset=base)
@@ -177,7 +217,12 @@ def article_listing(request, base, *, scope, context=(), implied=()):
         except EmptyPage:
             errors.append(no_such_page(request.GET["page"], paginator, total_is_lower_bound))
     data = filterset.form.cleaned_data
+    search_query = parse_search(data["q"]) if not errors and searching(data) else None
     context.update(
+        search_query=search_query,
+        search_text=request.GET.get("q", "")[:SEARCH_MAX_LENGTH],
+        max_terms=MAX_TERMS,
+        follow=None if errors else follow_links(data, feed=feed, within=within, implied=implied),
         filterset=filterset,
         form=filterset.form,
         filters=data,
@@ -220,7 +265,12 @@ def no_such_page(raw, paginator, total_is_lower_bound):
 
 @cached_for_readers
 def article_list(request):
-    return article_listing(request, Article.objects.visible_to(request.user), scope="all")
+    return article_listing(
+        request,
+        Article.objects.visible_to(request.user),
+        scope="all",
+        feed=reverse("feed_articles"),
+    )
 
 
 @cached_for_readers
@@ -235,6 +285,8 @@ def topic_detail(request, slug):
         request,
         Article.objects.visible_to(request.user).filter(in_topic),
         scope=f"topic:{topic.pk}",
+        feed=reverse("feed_topic", args=[topic.slug]),
+        within=topic.name,
         context={"topic": topic, "children": list(topic.children.public_to(request.user))},
         implied=[("topic", topic.slug)],
     )
@@ -251,6 +303,8 @@ def provider_detail(request, domain):
         request,
         Article.objects.visible_to(request.user).filter(provider=provider),
         scope=f"provider:{provider.pk}",
+        feed=reverse("feed_provider", args=[provider.domain]),
+        within=provider.name or provider.domain,
         context={"provider": provider},
         implied=[("provider", provider.domain)],
     )

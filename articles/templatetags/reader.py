@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..safe_urls import http_url
+from ..search_syntax import highlighted
 
 register = template.Library()
 
@@ -26,4 +27,17 @@ def json_ld(value):
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(data.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )
+
+
+@register.filter
+def highlight(text, query):
+    """`text` escaped, the words a search (a search_syntax.SearchQuery) matched in <mark>."""
+    if not query or not text:
+        return text
+    return mark_safe(  # noqa: S308 - every part is escaped by format_html
+        "".join(
+            format_html("<mark>{}</mark>", part) if matched else format_html("{}", part)
+            for part, matched in highlighted(str(text), query)
+        )
     )

@@ -1,5 +1,8 @@
 """The reader pages in a real Chromium: filter through the form, follow an article, stay safe."""
 
+import csv
+import io
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+ATOM = "{http://www.w3.org/2005/Atom}"
 SCRIPT_TITLE = "<script>window.pwned = true</script> Robots & <b>bold</b> claims"
 
 
@@ -148,3 +152,33 @@ def test_the_dark_theme_follows_the_system(browser, live_server, newsroom, test_
     context.close()
 
     assert background == "rgb(20, 20, 20)"
+
+
+def test_the_follow_links_give_exactly_the_articles_of_the_filtered_page(page, newsroom):
+    page.goto("/")
+    page.get_by_role("checkbox", name="Robotics").check()
+    page.get_by_label("At least").fill("61")
+    page.get_by_label("Search titles and excerpts").fill("story OR claims")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/?**topic=robotics**")
+    titles = page.locator(".card__title a").all_inner_texts()
+    assert len(titles) == 5
+
+    follow = page.get_by_role("navigation", name="Follow or export this list")
+    atom = follow.get_by_role("link", name="Atom feed").get_attribute("href")
+    assert (
+        page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+        == atom
+    )
+    feed = ET.fromstring(page.request.get(atom).body())
+    assert [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")] == titles
+    assert feed.findtext(f"{ATOM}title") == (
+        "Newsroom — Robotics, search “story OR claims”, quality ≥ 61"
+    )
+
+    exported = page.request.get(follow.get_by_role("link", name="CSV").get_attribute("href"))
+    rows = list(csv.DictReader(io.StringIO(exported.text())))
+    assert [row["title"] for row in rows] == titles
+
+    api = page.request.get(follow.get_by_role("link", name="JSON").get_attribute("href"))
+    assert [item["title"] for item in api.json()["results"]] == titles
