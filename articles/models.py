@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from articles.ingest.records import Severity
+from articles.safe_urls import asset_url
 
 from . import search as full_text
 
@@ -61,6 +62,25 @@ class Provider(models.Model):
         if not sized:
             return None
         return min(sized, key=lambda img: (img.get("width") or 0) * (img.get("height") or 0))
+
+    @property
+    def usable_logo(self):
+        """The smallest logo that a page can show, its URL made absolute; or None."""
+        return smallest_logo(self.images)
+
+
+def smallest_logo(images):
+    """The smallest of `images` ([{"url", "width", "height"}, …]) whose URL a page can show
+    (see asset_url; NEWSROOM_ASSET_BASE_URL resolves /assets/… paths), URL resolved; or None."""
+    base_url = settings.NEWSROOM_ASSET_BASE_URL
+    usable = [
+        {**image, "url": url}
+        for image in (images if isinstance(images, list) else [])
+        if isinstance(image, dict) and (url := asset_url(image.get("url"), base_url))
+    ]
+    if not usable:
+        return None
+    return min(usable, key=lambda img: (img.get("width") or 0) * (img.get("height") or 0))
 
 
 class ProviderAlias(models.Model):
@@ -255,6 +275,20 @@ class Article(models.Model):
     extra = models.JSONField(
         default=dict, blank=True, help_text="Front-matter keys outside the format, kept as-is."
     )
+    provider_entry = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The article's own provider block as its file wrote it; export writes it "
+        "back. Pages show the provider's curated name.",
+    )
+    repaired_text = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Text fields whose mojibake the import repaired: field → the text as the "
+        "file wrote it, so export gives the file back.",
+    )
 
     source_path = models.CharField(max_length=1000, blank=True, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -310,6 +344,14 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", args=[self.pk, self.slug or "article"])
+
+    @property
+    def logo(self):
+        """The provider's own logo when a page can show it, else the one this article's file
+        gave, else None (the templates then draw a letter badge)."""
+        if self.provider is None:
+            return None
+        return self.provider.usable_logo or smallest_logo(self.provider_entry.get("images"))
 
     @property
     def source_link(self):
@@ -378,10 +420,14 @@ class RelatedLink(models.Model):
 
 
 class SourceFile(models.Model):
-    """Each file an import has read, so unchanged files are skipped by hash without parsing."""
+    """Each file an import has read, so unchanged files are skipped by hash without parsing, and
+    without reading when their size, mtime and ctime are still those recorded here."""
 
     path = models.CharField(max_length=1000, unique=True)
     content_hash = models.CharField(max_length=64)
+    size = models.BigIntegerField(null=True, blank=True)
+    mtime_ns = models.BigIntegerField(null=True, blank=True)
+    ctime_ns = models.BigIntegerField(null=True, blank=True)
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_files"
     )
@@ -439,6 +485,9 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     kept_edited = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Files passed over: not import files, or a kind not imported."
+    )
     message = models.TextField(blank=True)
 
     objects = ImportRunQuerySet.as_manager()

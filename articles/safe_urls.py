@@ -55,3 +55,15 @@ def url_problem(url: str, *, site_relative: bool = False) -> str | None:
     if not host:
         return "has no host name"
     return None
+
+
+def asset_url(value, base_url=""):
+    """An image URL as a page may show it: an absolute http(s) URL as it is; a site-relative
+    path (`/assets/logo.png`, as the origin site's records write them) joined to `base_url`,
+    or "" without one, never rendered broken."""
+    url = http_url(value)
+    if url:
+        return url
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+        return http_url(base_url + value) if base_url else ""
+    return ""

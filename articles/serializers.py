@@ -2,7 +2,8 @@
 
 Article keys follow the import file format (docs/api.md; ../shared/corpus/FORMAT.md), so an item
 can be written back as a file: drop `id` and `url` (our page) and the null values. `secured` is
-never included. Every key is always present; `null` means the file had no value.
+never included. Every key is always present; `null` means the file had no value. Keys the file
+had outside the format follow, as the file gave them; `provider` is the file's own block.
 """
 
 from datetime import UTC
@@ -11,17 +12,19 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from .ingest.export_read import own_provider_entry
 from .models import ArticleStatus, RelatedLink
 
 
 def with_api_joins(queryset):
     """The listing joins plus the related entries, so a page of items costs constant queries."""
     return queryset.for_listing().prefetch_related(
+        "provider__aliases",  # to tell whether the file's provider block still applies
         Prefetch(
             "related_links",
             queryset=RelatedLink.objects.order_by("position"),
             to_attr="api_related_links",
-        )
+        ),
     )
 
 
@@ -39,18 +42,20 @@ def provider_dict(provider):
 
 
 def image_dict(image):
-    return {
+    values = {
         "url": image.url,
         "width": image.width,
         "height": image.height,
         "isCached": image.is_cached,
         "title": image.title or None,
     }
+    values.update((key, value) for key, value in image.extra.items() if key not in values)
+    return values
 
 
 def article_dict(article, request):
     """`article` must come from `with_api_joins(...)`."""
-    return {
+    item = {
         "id": article.pk,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "category": article.category or None,
@@ -67,12 +72,15 @@ def article_dict(article, request):
         # Staff-hidden articles export as unpublished: the file format has no other way to say it.
         "published": article.status == ArticleStatus.PUBLISHED,
         "deleted": article.status == ArticleStatus.WITHDRAWN,
-        "provider": provider_dict(article.provider),
+        "provider": own_provider_entry(article) or provider_dict(article.provider),
         "topics": [link.topic.name for link in article.article_topics.all()],
         "images": [image_dict(image) for image in article.images.all()],
         "related": [link.entry for link in article.api_related_links],
         "body": article.body or None,
     }
+    # Keys outside the format, as the file gave them (one named like ours would shadow it).
+    item.update((key, value) for key, value in article.extra.items() if key not in item)
+    return item
 
 
 def topic_dict(topic, article_count, request):

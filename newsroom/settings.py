@@ -9,6 +9,8 @@ DATABASE_URL        default: SQLite file db.sqlite3 beside manage.py
 REDIS_URL           optional shared cache (Django's RedisCache); default per-process memory
 NEWSROOM_IMPORT_MAX_BYTES  files larger than this are refused unread (default 1 MiB)
 NEWSROOM_IMPORT_STALE_HOURS  admin warns when the last good import is older (default 2)
+NEWSROOM_ASSET_BASE_URL  optional http(s) URL that site-relative logo paths (/assets/…) are
+                    resolved against; without it such logos are not shown
 """
 
 import os
@@ -193,6 +195,9 @@ LOGIN_URL = "admin:login"
 
 NEWSROOM_IMPORT_MAX_BYTES = env_int("NEWSROOM_IMPORT_MAX_BYTES", 1024 * 1024)
 NEWSROOM_IMPORT_STALE_HOURS = env_int("NEWSROOM_IMPORT_STALE_HOURS", 2)
+NEWSROOM_ASSET_BASE_URL = env_str("NEWSROOM_ASSET_BASE_URL").rstrip("/")
+if NEWSROOM_ASSET_BASE_URL and not NEWSROOM_ASSET_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("NEWSROOM_ASSET_BASE_URL must be an http(s) URL")
 NEWSROOM_IMPORT_LOCK_PATH = Path(
     env_str("NEWSROOM_IMPORT_LOCK_PATH") or BASE_DIR / "var" / "import.lock"
 )

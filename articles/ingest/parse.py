@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from . import validate
-from .records import Problem, Severity
+from .records import Problem, Severity, UnsupportedRecord
 
 MAX_DEPTH = 64  # nesting of mappings/sequences; real files use 4
 MAX_NODES = 100_000  # scalars + collections; real files use a few hundred
@@ -30,6 +30,8 @@ _MAX_BRACKETS = 20
 assert 2 * (_MAX_PREFIX + 1) + _MAX_BRACKETS <= MAX_DEPTH
 
 TAXONOMY_SUFFIXES = (".yaml", ".yml")
+# Kinds of `taxonomy:` imported; other kinds (tag) are skipped. "staff" is an export's staff state.
+IMPORTED_KINDS = ("topic", "organization", "staff")
 BOM = b"\xef\xbb\xbf"
 
 # Characters libyaml refuses (C0 except tab/newlines, DEL, C1, U+FFFE/U+FFFF); NUL among them.
@@ -70,7 +72,8 @@ class ParseError(Exception):
 
 
 def parse_file(data: bytes, path: str):
-    """Parse and validate one file's bytes. Returns (record or None, [Problem])."""
+    """Parse and validate one file's bytes. Returns (record or None, [Problem]); the record is
+    an UnsupportedRecord for a file of a kind not imported (`taxonomy: tag`)."""
     problems = []
     is_taxonomy = path.lower().endswith(TAXONOMY_SUFFIXES)
     first_line = 0 if is_taxonomy else 1  # YAML line 0 is file line 2 after an opening '---'
@@ -113,8 +116,17 @@ def parse_file(data: bytes, path: str):
         )
 
     taxonomy = mapping.get("taxonomy")
+    if isinstance(taxonomy, str) and taxonomy not in IMPORTED_KINDS:
+        note = f"{taxonomy[:80]!r} files are not imported (only topic and organization); skipped"
+        skipped = Problem(path, note, field="taxonomy", severity=Severity.WARNING)
+        return UnsupportedRecord(taxonomy), [
+            *problems,
+            *_with_lines([skipped], yaml_bytes, first_line),
+        ]
     if taxonomy == "organization":
         record, found = validate.validate_provider(mapping, path)
+    elif taxonomy == "staff":
+        record, found = validate.validate_staff_state(mapping, path)
     elif taxonomy == "topic" or is_taxonomy:
         record, found = validate.validate_topic(mapping, path, position_from_path(path))
     else:

@@ -137,6 +137,29 @@ class ArticleRecord:
     related: list[RelatedRecord] = field(default_factory=list)
     secured: str = ""
     extra: dict = field(default_factory=dict)  # unknown keys, JSON-safe
+    # The `provider` mapping as the file wrote it (validated, in the file's key order), so that
+    # export reproduces it; `provider` is what the import matches the provider row by.
+    provider_entry: dict = field(default_factory=dict)
+    # Text fields whose mojibake was repaired: field path → the text as the file wrote it.
+    repaired: dict = field(default_factory=dict)
+
+
+@dataclass
+class StaffStateRecord:
+    """`_staff.yaml` of an export: what staff decided that the other files cannot say."""
+
+    # {"url", and any of: "hidden": true, "edited": true, "slug", "fileFlags": {"published",
+    # "deleted"}}: what staff changed about an article that its exported file cannot say.
+    articles: list[dict] = field(default_factory=list)
+    topic_aliases: list[dict] = field(default_factory=list)  # {"slug", "nameKey", "topic"}
+    provider_aliases: list[dict] = field(default_factory=list)  # {"domain", "provider"}
+
+
+@dataclass
+class UnsupportedRecord:
+    """A file of a kind the project does not import (`taxonomy: tag`): skipped, not failed."""
+
+    kind: str
 
 
 @dataclass

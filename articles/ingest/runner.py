@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -27,9 +28,11 @@ from django.utils import timezone
 
 from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigger, SourceFile
 
+from . import staff_state
 from .lock import ImportLocked, die_with_parent, import_lock
 from .parse import parse_file
-from .records import Problem
+from .records import Problem, Severity, StaffStateRecord, UnsupportedRecord
+from .rows import update_rows
 from .upsert import Outcome, ParsedFile, store_batch
 
 __all__ = ["ImportLocked", "ImportPathError", "ImportResult", "run_import"]
@@ -46,6 +49,7 @@ PARALLEL_FROM = 1000  # parse in worker processes from this many files (they tak
 PARSE_WINDOW = 256  # files handed to the workers at a time
 WINDOWS_IN_FLIGHT = 4  # windows queued ahead of the one being stored (bounds the memory held)
 PARSE_CHUNK = 32  # files per task sent to one worker
+RACY_SECONDS = 2  # a file changed this recently before the run is hashed again next time
 INTERRUPTED = "interrupted: the import stopped before finishing (killed, or the machine went down)"
 
 
@@ -64,15 +68,19 @@ class ImportResult:
     unchanged: int = 0
     kept_edited: int = 0
     failed: int = 0
+    skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Files passed over: by the walk (hidden, no import suffix) or of a kind not imported.
+    skipped_files: list[Problem] = field(default_factory=list)
     duration: float = 0.0
 
     def summary_line(self):
         prefix = "Dry run, nothing written: " if self.dry_run else ""
+        skipped = f", {self.skipped} skipped" if self.skipped else ""
         return (
             f"{prefix}{self.seen} seen, {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.kept_edited} kept because edited, "
-            f"{self.failed} failed in {self.duration:.2f}s"
+            f"{self.failed} failed{skipped} in {self.duration:.2f}s"
         )
 
     def as_dict(self):
@@ -86,6 +94,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "kept_edited": self.kept_edited,
             "failed": self.failed,
+            "skipped": self.skipped,
             "duration_seconds": round(self.duration, 3),
             "problems": [
                 {
@@ -96,6 +105,9 @@ class ImportResult:
                     "severity": str(problem.severity),
                 }
                 for problem in self.problems
+            ],
+            "skipped_files": [
+                {"path": skipped.path, "reason": skipped.message} for skipped in self.skipped_files
             ],
         }
 
@@ -164,12 +176,18 @@ class Importer:
         self.max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
         self.result = ImportResult(run_id=run.pk, dry_run=run.dry_run)
         self.unsaved_problems = []
+        self.staff_files = []  # (file, aliases changed, problems), their marks still to store
         self.total = 0
         self.started = self.progress_saved = time.monotonic()
+        self.racy_from_ns = time.time_ns() - RACY_SECONDS * 1_000_000_000
 
     def run(self, paths):
-        files, refused = collect(paths)
+        files, refused, skipped = collect(paths)
         self.total = len(files) + len(refused)
+        self.result.skipped += len(skipped)
+        self.result.skipped_files += skipped
+        # A file passed over in a folder of records is likely a record misnamed: said aloud.
+        self.add_problems([problem for problem in skipped if problem.field == "name"])
         for problem in refused:
             self.add(Outcome.FAILED, [problem])
         batch = []
@@ -177,25 +195,58 @@ class Importer:
             if record is None:
                 self.add(Outcome.FAILED, problems)
                 continue
-            self.result.problems += problems  # warnings; the file's outcome comes from storing
-            self.unsaved_problems += problems
-            batch.append(ParsedFile(job.path, job.content_hash, record))
+            if isinstance(record, UnsupportedRecord):
+                self.result.skipped_files += problems
+                self.add(Outcome.SKIPPED, problems)
+                continue
+            if isinstance(record, StaffStateRecord):
+                if batch:  # what comes before it in path order is stored first
+                    self.store(batch)
+                    batch = []
+                file = ParsedFile(job.path, job.content_hash, record, job.stat)
+                self.staff_aliases(file, problems)
+                continue
+            self.add_problems(problems)  # warnings; the file's outcome comes from storing
+            batch.append(ParsedFile(job.path, job.content_hash, record, job.stat))
             if len(batch) >= BATCH_SIZE:
                 self.store(batch)
                 batch = []
         if batch:
             self.store(batch)
+        for file, changed, problems in self.staff_files:
+            marked, more = staff_state.store_marks(file, dry_run=self.result.dry_run)
+            self.add(Outcome.UPDATED if changed or marked else Outcome.UNCHANGED, problems + more)
         self.finish(ImportStatus.PARTIAL if self.result.failed else ImportStatus.SUCCESS)
 
+    def staff_aliases(self, file, warnings):
+        """An export's staff state: its aliases now, its marks once every article is stored.
+        An upload cannot carry one: staff decide those in the admin."""
+        if self.run_row.trigger != ImportTrigger.COMMAND:
+            note = "staff state is read only by the import_articles command; skipped"
+            skipped = Problem(file.path, note, field="taxonomy", severity=Severity.WARNING)
+            self.result.skipped_files.append(skipped)
+            self.add(Outcome.SKIPPED, [*warnings, skipped])
+            return
+        changed, problems = staff_state.store_aliases(file, dry_run=self.result.dry_run)
+        self.staff_files.append((file, changed, warnings + problems))
+
     def files_to_parse(self, files):
-        """Read and hash every file; yield those that need parsing, count the rest."""
+        """Yield the files that need parsing; count the rest as unchanged: those whose size,
+        mtime and ctime are as recorded (not even read), and those whose hash is (read and
+        hashed, then re-stamped so the next run skips them unread)."""
         for chunk in chunked(files, LOOKUP_SIZE):
             keys = [printable(path) for path in chunk]
-            known = self.previous_hashes(keys)
+            known = self.previous_files(keys)
+            restamp = []
             for path, key in zip(chunk, keys, strict=True):
                 if len(key) > MAX_PATH_LENGTH:
                     too_long = f"path longer than {MAX_PATH_LENGTH} characters; not read"
                     self.add(Outcome.FAILED, [Problem(key, too_long)])
+                    continue
+                previous = known.get(key)
+                stat = file_stat(path, self.racy_from_ns)
+                if previous is not None and stat[0] is not None and stat == previous[2:]:
+                    self.add(Outcome.UNCHANGED, [])
                     continue
                 try:
                     data = read_file(path, self.max_bytes)
@@ -203,21 +254,26 @@ class Importer:
                     self.add(Outcome.FAILED, [Problem(key, str(refusal))])
                     continue
                 content_hash = hashlib.sha256(data).hexdigest()
-                if known.get(key) == content_hash:
+                if previous is not None and previous[1] == content_hash:
                     self.add(Outcome.UNCHANGED, [])
+                    restamp.append(dict(zip(STAT_COLUMNS, (previous[0], *stat), strict=True)))
                     continue
-                yield Job(key, data, content_hash)
+                yield Job(key, data, content_hash, stat)
+            if restamp and not self.result.dry_run:
+                update_rows(SourceFile, restamp)
 
-    def previous_hashes(self, keys):
-        """{path: hash} of the files stored before, except those whose article staff have edited
-        since: such a file is read again, so that the edit is kept (and counted as kept) or, with
-        --overwrite-edited or once staff untick "edited", replaced by the file."""
-        return dict(
+    def previous_files(self, keys):
+        """{path: (id, hash, size, mtime_ns, ctime_ns)} of the files stored before, except those
+        whose article staff have edited since: such a file is read again, so that the edit is
+        kept (and counted as kept) or, with --overwrite-edited or once staff untick "edited",
+        replaced by the file."""
+        rows = (
             SourceFile.objects.filter(path__in=keys)
             .exclude(article__edited_by_staff=True)
             .exclude(article__updated_at__gt=F("article__last_imported_at"))
-            .values_list("path", "content_hash")
+            .values_list("path", "id", "content_hash", *STAT_COLUMNS[1:])
         )
+        return {path: tuple(values) for path, *values in rows}
 
     def parse(self, jobs, file_count):
         workers = worker_count()
@@ -238,10 +294,13 @@ class Importer:
         result.seen += 1
         # Each outcome has its count of the same name (ImportResult and ImportRun).
         setattr(result, outcome.value, getattr(result, outcome.value) + 1)
-        result.problems += problems
-        self.unsaved_problems += problems
+        self.add_problems(problems)
         if self.progress is not None:
             self.progress(result.seen, self.total)
+
+    def add_problems(self, problems):
+        self.result.problems += problems
+        self.unsaved_problems += problems
 
     def save_progress(self, **run_fields):
         """Write the problems found so far and the counts (about once a second), so staff can
@@ -258,6 +317,7 @@ class Importer:
                 unchanged=result.unchanged,
                 kept_edited=result.kept_edited,
                 failed=result.failed,
+                skipped=result.skipped,
                 **run_fields,
             )
         self.unsaved_problems = []
@@ -286,19 +346,41 @@ class Job:
     path: str
     data: bytes
     content_hash: str
+    stat: tuple  # (size, mtime_ns, ctime_ns) before reading
+
+
+STAT_COLUMNS = ("id", "size", "mtime_ns", "ctime_ns")
+
+
+def file_stat(path, racy_from_ns):
+    """(size, mtime_ns, ctime_ns) of the file itself (never a link's target), or Nones. Any
+    write changes the ctime, even one that puts the old size and mtime back (`rsync -t`).
+
+    Nones too for a file changed since `racy_from_ns`: file times tick in steps of a few
+    milliseconds, so a second write right after this read could leave all three the same."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return (None, None, None)
+    if max(info.st_mtime_ns, info.st_ctime_ns) >= racy_from_ns:
+        return (None, None, None)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def collect(paths):
-    """(files to read, problems): every import file under `paths`, in sorted path order.
+    """(files to read, problems, skipped): every import file under `paths`, in sorted path
+    order; errors for the paths refused; warnings naming what the walk passed over.
 
     Symbolic links are reported and never followed, except a directory named in `paths`; names
-    starting with a dot (.git, editor swap files) are skipped.
+    starting with a dot (.git, editor swap files) and files without an import suffix are
+    skipped, and a skipped file in a folder named like the records' (`organizations/`,
+    `topics/`) is reported with field "name", as likely misnamed.
     """
-    files, problems = set(), []
+    files, problems, skipped = set(), [], []
     for given in paths:
         path = os.path.abspath(given)
         if os.path.isdir(path):
-            walk(path, files, problems)
+            walk(path, files, problems, skipped)
         elif os.path.islink(path):
             problems.append(Problem(printable(path), "is a symbolic link; not followed"))
         elif not path.lower().endswith(IMPORT_SUFFIXES):
@@ -310,10 +392,14 @@ def collect(paths):
             )
         else:
             files.add(path)
-    return sorted(files), sorted(problems, key=lambda problem: problem.path)
+    by_path = attrgetter("path")
+    return sorted(files), sorted(problems, key=by_path), sorted(skipped, key=by_path)
 
 
-def walk(directory, files, problems):
+RECORD_FOLDERS = {"organizations": ".md", "topics": ".yaml"}
+
+
+def walk(directory, files, problems, skipped):
     pending = [directory]
     while pending:
         current = pending.pop()
@@ -324,6 +410,7 @@ def walk(directory, files, problems):
             continue
         for entry in entries:
             if entry.name.startswith("."):
+                skipped.append(skip(entry.path, "hidden (its name starts with a dot)"))
                 continue
             wanted = entry.name.lower().endswith(IMPORT_SUFFIXES)
             if entry.is_symlink():
@@ -331,10 +418,21 @@ def walk(directory, files, problems):
                     problems.append(
                         Problem(printable(entry.path), "is a symbolic link; not followed")
                     )
+                else:
+                    skipped.append(skip(entry.path, "a symbolic link to a non-import file"))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
             elif wanted:
                 files.add(entry.path)  # a FIFO or device is refused when it is read
+            elif suffix := RECORD_FOLDERS.get(os.path.basename(current)):
+                note = f"has no {suffix} extension, so it is not imported (rename it to import it)"
+                skipped.append(skip(entry.path, note, field="name"))
+            else:
+                skipped.append(skip(entry.path, "not an import file (.md, .markdown, .yaml, .yml)"))
+
+
+def skip(path, reason, field=""):
+    return Problem(printable(path), reason, field=field, severity=Severity.WARNING)
 
 
 def read_file(path, max_bytes):

@@ -54,6 +54,7 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     KEPT_EDITED = "kept_edited"
     FAILED = "failed"
+    SKIPPED = "skipped"  # a kind of file not imported (`taxonomy: tag`); never stored
 
 
 CHANGES = {Outcome.CREATED, Outcome.UPDATED}
@@ -81,6 +82,8 @@ ARTICLE_FIELDS = (
     "provider_id",
     "secured",
     "extra",
+    "provider_entry",
+    "repaired_text",
     "source_path",
 )
 ARTICLE_COLUMNS = ("id", "url", *ARTICLE_FIELDS, "content_hash", "edited_by_staff")
@@ -89,11 +92,13 @@ IMAGE_FIELDS = ("url", "width", "height", "is_cached", "title", "extra")
 
 @dataclass
 class ParsedFile:
-    """One file ready to store: where it came from, its content hash and what it says."""
+    """One file ready to store: where it came from, its content hash and what it says; and its
+    (size, mtime_ns, ctime_ns) when read, so the next import can skip it unread."""
 
     path: str
     content_hash: str
     record: ArticleRecord | TopicRecord | ProviderRecord
+    stat: tuple = (None, None, None)
 
 
 @dataclass
@@ -240,28 +245,43 @@ class Batch:
                 name_key__in=names.keys() - self.topic_ids.keys()
             ).values_list("name_key", "topic_id")
         )
+        new_names = {key: name for key, name in names.items() if key not in self.topic_ids}
         new_topics = [
-            Topic(name=name, name_key=key, slug=self.free_topic_slug(name))
-            for key, name in names.items()
-            if key not in self.topic_ids
+            Topic(name=name, name_key=key, slug=slug)
+            for (key, name), slug in zip(
+                new_names.items(), self.free_topic_slugs(new_names.values()), strict=True
+            )
         ]
         Topic.objects.bulk_create(new_topics)
         self.topic_ids.update((topic.name_key, topic.id) for topic in new_topics)
 
+    def free_topic_slugs(self, names):
+        """`slug_for(name)` for each name, with -2, -3… when a topic, a topic alias or an earlier
+        name already has it. Linear in the names: one query per 500 names, plus one per slug
+        that is already taken (rare), and a running suffix per slug."""
+        bases = [slug_for(name, fallback="topic") for name in names]
+        taken = set(self.slugs_given)
+        for chunk in chunked(sorted(set(bases) - taken), 500):
+            for model in (Topic, TopicAlias):
+                taken.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        for base in set(bases) & taken:
+            for model in (Topic, TopicAlias):
+                taken.update(
+                    model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+                )
+        slugs, next_suffix = [], {}
+        for base in bases:
+            slug = base
+            while slug in taken:
+                next_suffix[base] = next_suffix.get(base, 1) + 1
+                slug = f"{base}-{next_suffix[base]}"
+            taken.add(slug)
+            slugs.append(slug)
+        self.slugs_given.update(slugs)
+        return slugs
+
     def free_topic_slug(self, name):
-        """`slug_for(name)`, with -2, -3… when a topic or a topic alias already has it."""
-        base = slug_for(name, fallback="topic")
-        taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        taken.update(
-            TopicAlias.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        )
-        taken.update(self.slugs_given)
-        slug, suffix = base, 1
-        while slug in taken:
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        self.slugs_given.add(slug)
-        return slug
+        return self.free_topic_slugs([name])[0]
 
     def topic_named(self, name):
         """The topic with this name (directly or through a merge alias), created if missing."""
@@ -430,6 +450,8 @@ class Batch:
             "provider_id": self.provider_id(record.provider),
             "secured": record.secured,
             "extra": record.extra,
+            "provider_entry": record.provider_entry,
+            "repaired_text": record.repaired,
             "source_path": file.path,
         }
         topics = tuple(dict.fromkeys(self.topic_ids[name_key(name)] for name in record.topics))
@@ -467,6 +489,8 @@ class Batch:
             "provider_id": self.provider_id(related.provider),
             "secured": "",
             "extra": {},
+            "provider_entry": {},
+            "repaired_text": {},
             "source_path": "",
         }
         return Snapshot(row, (), tuple(image_values(image) for image in related.images), ())
@@ -577,6 +601,7 @@ class Batch:
             {
                 "path": file.path,
                 "content_hash": file.content_hash,
+                **dict(zip(("size", "mtime_ns", "ctime_ns"), file.stat, strict=True)),
                 "article_id": self.article_ids.get(index),
                 "last_seen_at": self.now,
             }
@@ -603,6 +628,10 @@ class Snapshot:
             and self.images == other.images
             and self.related == other.related
         )
+
+
+def chunked(items, size):
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def article_columns(row):

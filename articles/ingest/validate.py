@@ -11,6 +11,8 @@ import math
 import re
 from datetime import UTC, date, datetime, time
 
+import ftfy
+
 from ..safe_urls import url_problem
 from .records import (
     ARTICLE_KEYS,
@@ -24,6 +26,7 @@ from .records import (
     ProviderRecord,
     RelatedRecord,
     Severity,
+    StaffStateRecord,
     TopicRecord,
 )
 
@@ -31,6 +34,7 @@ DEFAULT_POSITION = 1000
 MAX_TITLE = 1000
 MAX_EXCERPT = 20_000
 MAX_TOPIC_NAME = 200
+MAX_TOPICS = 50  # per article: real files carry a handful; pages and imports stay bounded
 MAX_PROVIDER_NAME = 300
 MAX_SHORT_TEXT = 100  # category, type, topic shortname
 MAX_ID = 200  # a topic's `_id`
@@ -46,6 +50,13 @@ _HOST_LABELS = re.compile(
     r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 )
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,18}")
+# UTF-8 read as Windows-1252 or Latin-1 ("Â·", "â€™") always shows a lead byte's character
+# followed by a continuation byte's: a cheap hint, so ftfy only looks at the few texts with one.
+_MOJIBAKE_HINT = re.compile(
+    "[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039"
+    "\u203a\u20ac\u2122]"
+)
 
 
 # Pure helpers -----------------------------------------------------------------------------------
@@ -63,6 +74,13 @@ def clean_text(text: str, multiline: bool = False) -> str:
     if not multiline:
         text = _LINE_BREAK.sub(" ", text)
     return _CONTROL.sub("", text)
+
+
+def repaired_mojibake(text: str) -> str:
+    """`text` with mojibake (UTF-8 decoded as Windows-1252/Latin-1) undone by ftfy; else as is."""
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        return text
+    return ftfy.fix_encoding(text)
 
 
 @functools.lru_cache(maxsize=4096)  # few distinct domains; the IDNA codec is slow
@@ -173,6 +191,7 @@ class _Checker:
         self.path = path
         self.prefix = prefix
         self.problems = []
+        self.repaired = {}  # field path → the text before its mojibake was repaired
 
     def _field(self, field):
         return _join(self.prefix, field)
@@ -212,6 +231,15 @@ class _Checker:
             text = cleaned
         if not multiline:
             text = text.strip()
+        fixed = repaired_mojibake(text)
+        if fixed != text:
+            self.repaired[self._field(field)] = text
+            self.warn(
+                field,
+                f"mojibake repaired: {_shown(text, 60)} read as {_shown(fixed, 60)} "
+                "(the original is kept for export)",
+            )
+            text = fixed
         if max_length is not None and len(text) > max_length:
             self.warn(field, f"is longer than {max_length:,} characters; truncated")
             text = text[:max_length]
@@ -352,6 +380,13 @@ class _Checker:
         names, seen = [], set()
         for index, item in enumerate(value):
             item_field = f"{field}[{index}]"
+            if len(names) == MAX_TOPICS:
+                self.warn(
+                    field,
+                    f"has more than {MAX_TOPICS} topics; the first {MAX_TOPICS} are kept and "
+                    f"the {len(value) - index:,} after them dropped",
+                )
+                break
             if item is None or (isinstance(item, str) and not item.strip()):
                 self.warn(item_field, "is empty; skipped")
                 continue
@@ -513,6 +548,7 @@ class _Checker:
         for item_field, item in self._entries(value, field, "related entries"):
             entry = _Checker(self.path, self._field(item_field))
             record = entry.related_entry(item)
+            self.repaired.update(entry.repaired)
             for problem in entry.problems:
                 if problem.severity == Severity.ERROR:
                     problem = Problem(
@@ -616,7 +652,7 @@ def validate_article(front: dict, body: str, path: str):
     heat = check.heat(front.get("heat"), "heat")
     published = check.flag(front.get("published"), "published")
     deleted = check.flag(front.get("deleted"), "deleted")
-    provider, _ = check.provider(front.get("provider"))
+    provider, provider_entry = check.provider(front.get("provider"))
     topics = check.topics(front.get("topics"))
     images = check.images(front.get("images"))
     related = check.related(front.get("related"))
@@ -647,6 +683,8 @@ def validate_article(front: dict, body: str, path: str):
         related=related,
         secured=secured,
         extra=extra,
+        provider_entry=provider_entry or {},
+        repaired=check.repaired,
     )
     return record, check.problems
 
@@ -705,7 +743,50 @@ def validate_provider(data: dict, path: str):
     record, _ = check.provider(mapping, field="")
     if not check.ok:
         return None, check.problems
+    # What every record says is not kept as data: export writes it back for every provider.
+    if record.extra.get("taxonomy") == "organization":
+        del record.extra["taxonomy"]
+    if record.extra.get("_id") == record.domain:
+        del record.extra["_id"]
     return record, check.problems
+
+
+def validate_staff_state(data: dict, path: str):
+    """An export's `_staff.yaml` → (StaffStateRecord or None, [Problem])."""
+    check = _Checker(path)
+    articles = []
+    for field, item in check._entries(data.get("articles"), "articles", "articles"):
+        entry = {"url": check.url(item.get("url"), f"{field}.url", identity=True)}
+        if entry["url"] == "":
+            check.error(f"{field}.url", "is required")
+        for mark in ("hidden", "edited"):
+            if check.flag(item.get(mark), f"{field}.{mark}"):
+                entry[mark] = True
+        if _present(item.get("slug")):
+            entry["slug"] = check.text(item.get("slug"), f"{field}.slug", max_length=100)
+        flags = item.get("fileFlags")
+        if isinstance(flags, dict):
+            entry["fileFlags"] = {
+                name: check.flag(flags.get(name), f"{field}.fileFlags.{name}")
+                for name in ("published", "deleted")
+            }
+        elif flags is not None:
+            check.error(f"{field}.fileFlags", f"must be a mapping, not {_describe(flags)}")
+        articles.append(entry)
+    topic_aliases = []
+    for field, item in check._entries(data.get("topicAliases"), "topicAliases", "aliases"):
+        slug = check.text(item.get("slug"), f"{field}.slug", max_length=100, required=True)
+        key = check.text(item.get("nameKey"), f"{field}.nameKey", max_length=200, required=True)
+        topic = check.text(item.get("topic"), f"{field}.topic", max_length=200, required=True)
+        topic_aliases.append({"slug": slug, "nameKey": key, "topic": topic})
+    provider_aliases = []
+    for field, item in check._entries(data.get("providerAliases"), "providerAliases", "aliases"):
+        domain = check.domain(item.get("domain"), f"{field}.domain")
+        provider = check.domain(item.get("provider"), f"{field}.provider")
+        provider_aliases.append({"domain": domain, "provider": provider})
+    if not check.ok:
+        return None, check.problems
+    return StaffStateRecord(articles, topic_aliases, provider_aliases), check.problems
 
 
 def _list_items(check, value, field):

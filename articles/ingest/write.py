@@ -1,11 +1,16 @@
-"""An ArticleRecord → the text of its file, in the import format; and where to write it. Pure.
+"""Records → the text of their files, in the import formats; and where to write them. Pure.
+
+Articles (`articles/*.md`), topics (`topics/NN-slug.yaml`) and organization records
+(`organizations/<domain>.md`).
 
 The front matter keeps FORMAT.md's key order (unknown `extra` keys after), datetimes are written
 unquoted in UTC (`2019-12-17T15:22:00Z`), and a `related` entry is written as its file gave it.
 Parsing the text again gives back the same record, so export → import changes nothing.
 """
 
+import copy
 import os
+import re
 import tempfile
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -19,8 +24,14 @@ from .records import (
     RELATED_KEYS,
     ArticleRecord,
     ImageRecord,
+    ProviderRecord,
     RelatedRecord,
+    StaffStateRecord,
+    TopicRecord,
 )
+from .validate import DEFAULT_POSITION, repaired_mojibake
+
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
 class Dumper(yaml.SafeDumper):
@@ -59,7 +70,7 @@ def front_matter(record: ArticleRecord) -> dict:
         "heat": record.heat,
         "published": record.published,
         "deleted": record.deleted,
-        "provider": _provider(record.provider),
+        "provider": record.provider_entry or _provider(record.provider),
         "topics": list(record.topics),
         "images": [_image(image) for image in record.images],
         "related": [_related(entry) for entry in record.related],
@@ -67,13 +78,97 @@ def front_matter(record: ArticleRecord) -> dict:
     }
     front = {key: values[key] for key in ARTICLE_KEYS if _present(values[key])}
     front.update((key, value) for key, value in record.extra.items() if key not in front)
+    if record.repaired:
+        front = copy.deepcopy(front)  # restored in place below; the record stays as it is
+    for path, original in record.repaired.items():
+        if path != "body":
+            _restore(front, path, original)
     return front
 
 
 def article_text(record: ArticleRecord) -> str:
     """The whole file: `---`, the front matter, `---`, then (after a blank line) the body."""
     text = f"---\n{yaml_text(front_matter(record))}---\n"
-    return f"{text}\n{record.body}" if record.body else text
+    body = record.body
+    original = record.repaired.get("body")
+    if original is not None and repaired_mojibake(original) == body:
+        body = original
+    return f"{text}\n{body}" if body else text
+
+
+def _restore(front, path, original):
+    """Put back the text the file had at `path` ('related[1].title') before its mojibake was
+    repaired, unless the value there has changed since (a staff edit wins)."""
+    parts = [int(index) if index else key for index, key in _PATH_PART.findall(path)]
+    container = front
+    for part in parts[:-1]:
+        try:
+            container = container[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = parts[-1] if parts else None
+    try:
+        current = container[last]
+    except (KeyError, IndexError, TypeError):
+        return
+    if isinstance(current, str) and repaired_mojibake(original) == current:
+        container[last] = original
+
+
+def topic_text(record: TopicRecord) -> str:
+    """A taxonomy file: plain YAML, `taxonomy` first, the known keys, then the other keys."""
+    values = {
+        "taxonomy": record.extra.get("taxonomy", "topic"),
+        "_id": record.external_id,
+        "name": record.name,
+        "shortname": record.shortname,
+        "parent": record.parent,
+        "description": record.description,
+        "keywords": record.keywords,
+        "hashtags": record.hashtags,
+        "images": record.images,
+    }
+    front = {key: value for key, value in values.items() if _present(value)}
+    front.update((key, value) for key, value in record.extra.items() if key not in front)
+    return yaml_text(front)
+
+
+def topic_file_name(record: TopicRecord, slug: str) -> str:
+    """`02-computer-vision.yaml`: the prefix gives the display order back on import."""
+    if record.position == DEFAULT_POSITION:
+        return f"{slug}.yaml"
+    return f"{record.position:02d}-{slug}.yaml"
+
+
+def organization_text(record: ProviderRecord) -> str:
+    """An organization record: front matter only."""
+    values = {
+        "taxonomy": "organization",
+        "_id": record.domain,
+        "name": record.name,
+        "domain": record.domain,
+        "description": record.description,
+        "images": record.images,
+    }
+    front = {key: value for key, value in values.items() if _present(value)}
+    front.update((key, value) for key, value in record.extra.items() if key not in values)
+    if "_id" in record.extra:  # an `_id` that differed from the domain, as the record had it
+        front["_id"] = record.extra["_id"]
+    return f"---\n{yaml_text(front)}---\n"
+
+
+STAFF_STATE_FILE = "_staff.yaml"  # sorts before articles/: its aliases are stored first
+
+
+def staff_state_text(record: StaffStateRecord) -> str:
+    """The staff state as YAML (`taxonomy: staff`), empty lists left out."""
+    values = {
+        "taxonomy": "staff",
+        "articles": record.articles,
+        "topicAliases": record.topic_aliases,
+        "providerAliases": record.provider_aliases,
+    }
+    return yaml_text({key: value for key, value in values.items() if _present(value)})
 
 
 def yaml_text(mapping: dict) -> str:

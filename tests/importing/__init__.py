@@ -55,13 +55,18 @@ def write_article(directory, name, body="", **fields):
 ARTICLE_VALUES = [
     *("slug", "title", "excerpt", "body", "body_html", "category", "type", "published_at"),
     *("original_url", "web_url", "amp_url", "cdn_amp_url", "quality", "heat", "status"),
-    *("published_flag", "deleted_flag", "is_stub", "secured", "extra"),
+    *("published_flag", "deleted_flag", "is_stub", "secured", "extra", "provider_entry"),
+    "repaired_text",
+    "edited_by_staff",
 ]
+PROVIDER_VALUES = ["name", "description", "images", "extra"]
+TOPIC_VALUES = ["name", "slug", "external_id", "shortname", "description", "keywords"]
+TOPIC_VALUES += ["hashtags", "images", "position", "extra"]
 
 
 def dump_database():
     """Everything an import decides, without ids or timestamps, for comparing two databases."""
-    from articles.models import Article, Provider, Topic
+    from articles.models import Article, Provider, ProviderAlias, Topic, TopicAlias
 
     articles = {}
     for article in Article.objects.prefetch_related(
@@ -77,9 +82,22 @@ def dump_database():
             ],
             "related": [(link.target.url, link.entry) for link in article.related_links.all()],
         }
-    providers = {p.domain: (p.name, p.images) for p in Provider.objects.all()}
-    topics = {t.name_key: (t.name, t.slug) for t in Topic.objects.all()}
-    return {"articles": articles, "providers": providers, "topics": topics}
+    providers = {
+        p.domain: {name: getattr(p, name) for name in PROVIDER_VALUES}
+        for p in Provider.objects.all()
+    }
+    topics = {
+        t.name_key: {
+            **{name: getattr(t, name) for name in TOPIC_VALUES},
+            "parent": t.parent.name if t.parent else None,
+        }
+        for t in Topic.objects.select_related("parent")
+    }
+    aliases = {
+        "topics": sorted(TopicAlias.objects.values_list("slug", "name_key", "topic__name")),
+        "providers": sorted(ProviderAlias.objects.values_list("domain", "provider__domain")),
+    }
+    return {"articles": articles, "providers": providers, "topics": topics, "aliases": aliases}
 
 
 def crash_on_marker(data, path):

@@ -27,12 +27,17 @@ def test_every_corpus_article_imports_and_a_second_run_changes_nothing():
     assert (again.unchanged, again.created, again.updated) == (len(files), 0, 0)
 
 
-def test_the_corpus_survives_import_export_import(tmp_path):
-    before = assert_round_trip([CORPUS / "articles"], tmp_path)
+def test_the_corpus_survives_import_export_import_byte_for_byte(tmp_path):
+    folders = [CORPUS / "articles", CORPUS / "topics", CORPUS / "organizations"]
+    before = assert_round_trip(folders, tmp_path)
     assert sum(a["values"]["is_stub"] for a in before["articles"].values()) > 0
+    assert len(before["providers"]) >= len(list((CORPUS / "organizations").glob("*.md")))
+    assert sum(topic["external_id"] is not None for topic in before["topics"].values()) == len(
+        list((CORPUS / "topics").glob("*.yaml"))
+    )
 
 
-def test_the_taxonomy_and_organization_records_import():
+def test_the_taxonomy_and_organization_records_import(settings):
     result = run_import([CORPUS / "topics", CORPUS / "organizations"])
 
     assert result.failed == 0, [str(problem) for problem in result.problems]
@@ -43,6 +48,13 @@ def test_the_taxonomy_and_organization_records_import():
     bbc = Provider.objects.get(domain="bbc.com")
     assert bbc.logo == {
         "url": "/assets/images/organizations/bbc.com-50x50.jpg",
+        "width": 50,
+        "height": 50,
+    }
+    assert bbc.usable_logo is None  # site-relative, and no NEWSROOM_ASSET_BASE_URL to resolve it
+    settings.NEWSROOM_ASSET_BASE_URL = "https://assets.example"
+    assert bbc.usable_logo == {
+        "url": "https://assets.example/assets/images/organizations/bbc.com-50x50.jpg",
         "width": 50,
         "height": 50,
     }

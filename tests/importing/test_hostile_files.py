@@ -234,3 +234,17 @@ def test_an_undecodable_file_name_is_reported_readably(tmp_path):
 
     assert result.created == 1
     assert Article.objects.get().source_path == f"{tmp_path}/caf\\udce9.md"
+
+
+def test_an_article_with_thousands_of_topics_keeps_the_first_fifty_with_a_warning(tmp_path):
+    names = [f"Topic number {number}" for number in range(40_000)]
+    write_article(tmp_path, "many.md", topics=names)
+    result = run_import([tmp_path])
+    assert (result.created, result.failed) == (1, 0)
+    article = Article.objects.get()
+    assert [topic.name for topic in article.topics.order_by("article_topics__position")] == (
+        names[:50]
+    )
+    [warning] = [p for p in result.problems if p.field == "topics"]
+    assert warning.path == str(tmp_path / "many.md")
+    assert "more than 50 topics" in warning.message

@@ -1,5 +1,8 @@
 """The import run: walking paths, skipping unchanged files by hash, order, batching, parallelism."""
 
+import os
+import time
+
 import pytest
 
 from articles.cache import current_data_version
@@ -105,6 +108,52 @@ def test_the_same_files_twice_change_nothing_and_are_not_parsed_again(
     }
     assert list(Article.objects.order_by("pk").values()) == before
     assert current_data_version() == version
+
+
+def test_a_file_whose_size_and_times_are_as_recorded_is_not_even_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "RACY_SECONDS", 0)
+    write_article(tmp_path, "a.md", title="A")
+    write_article(tmp_path, "b.md", title="B")
+    run_import([tmp_path])
+    time.sleep(0.05)  # past the file-time tick, so the next write shows in the ctime
+    os.utime(tmp_path / "b.md")  # touched: read and hashed once more, then skipped unread
+
+    read = []
+    real_read = runner.read_file
+    monkeypatch.setattr(
+        runner, "read_file", lambda path, limit: read.append(path) or real_read(path, limit)
+    )
+    assert run_import([tmp_path]).unchanged == 2
+    assert read == [str(tmp_path / "b.md")]
+    read.clear()
+    assert run_import([tmp_path]).unchanged == 2
+    assert read == []
+
+
+def test_a_rewrite_that_keeps_the_size_and_mtime_is_still_seen(tmp_path, monkeypatch):
+    """`rsync -t` or a restore can put back the old size and mtime; the ctime still moves."""
+    monkeypatch.setattr(runner, "RACY_SECONDS", 0)
+    path = write_article(tmp_path, "a.md", title="Old", url="https://news.example/a")
+    before = os.stat(path)
+    run_import([tmp_path])
+    time.sleep(0.05)
+    write_article(tmp_path, "a.md", title="New", url="https://news.example/a")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+
+    assert run_import([tmp_path]).updated == 1
+    assert Article.objects.get().title == "New"
+
+
+def test_a_file_changed_just_before_an_import_is_hashed_again_next_time(tmp_path):
+    """File times tick in steps of milliseconds: one written during the last two seconds could
+    change again without its times changing, so its times are not trusted yet."""
+    write_article(tmp_path, "a.md", title="Old", url="https://news.example/a")
+    run_import([tmp_path])
+    write_article(tmp_path, "a.md", title="New", url="https://news.example/a")  # same size
+
+    assert run_import([tmp_path]).updated == 1
+    assert SourceFile.objects.get().size is None
 
 
 def test_a_changed_file_updates_its_article_in_place(tmp_path, client):

@@ -254,6 +254,22 @@ def test_a_new_topic_gets_a_free_slug(make_topic):
     assert Topic.objects.get(name="C").slug == "c-2"
 
 
+def test_names_sharing_a_slug_get_running_suffixes(make_topic):
+    make_topic("AI", slug="ai")
+    store_batch([parsed(article(topics=["AI!", "AI?", "AI."]))])
+    assert sorted(Topic.objects.values_list("slug", flat=True)) == ["ai", "ai-2", "ai-3", "ai-4"]
+
+
+def test_new_topics_cost_a_fixed_number_of_queries(django_assert_max_num_queries):
+    """Regression: each new topic's slug was looked up with two queries of its own, so one
+    file with 40,000 new topic names held the import lock for minutes."""
+    store_batch([parsed(article(topics=["Warm up"]))])  # the first batch primes SourceFile etc.
+    names = [f"New topic {number}" for number in range(50)]
+    with django_assert_max_num_queries(20):
+        store_batch([parsed(article("https://news.example/b", topics=names), "/data/b.md")])
+    assert Topic.objects.count() == 51
+
+
 def test_providers_match_by_lower_cased_domain_and_through_aliases(make_provider):
     kept = make_provider("wired.com", name="WIRED")
     ProviderAlias.objects.create(domain="wired.co.uk", provider=kept)

@@ -78,6 +78,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"error: {problem}")
             elif verbosity >= 1:
                 self.stderr.write(f"warning: {problem}", style_func=self.style.WARNING)
+        if verbosity >= 2:
+            for skipped in result.skipped_files:
+                self.stderr.write(f"skipped: {skipped.path}: {skipped.message}")
         if as_json:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         elif verbosity >= 1:
