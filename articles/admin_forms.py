@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from .ingest.validate import json_safe
 from .models import Article, ArticleTopic, Provider, ProviderAlias, Topic, TopicAlias, name_key
 from .safe_urls import url_problem
 
@@ -17,23 +18,35 @@ def validate_link(value):
         raise forms.ValidationError(f"This URL {problem}.")
 
 
-class SafeLinksForm(forms.ModelForm):
-    """A form whose `link_fields` must hold http(s) URLs: a feed or page serves them as links."""
+def validate_storable_json(value):
+    """The importer's rule for JSON: PostgreSQL refuses NUL (and NaN, ∞) in a JSON column."""
+    if json_safe(value) != value:
+        raise forms.ValidationError(
+            "This JSON holds what the database cannot store: control characters such as "
+            "\\u0000, or NaN/Infinity."
+        )
+
+
+class StaffModelForm(forms.ModelForm):
+    """The rules of every staff edit form: its `link_fields` hold http(s) URLs (a feed or page
+    serves them as links) and its JSON fields only what the database can store."""
 
     link_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.link_fields:
-            if name in self.fields:  # read-only fields have no form field
-                self.fields[name].validators.append(validate_link)
+        for name, field in self.fields.items():  # read-only fields have no form field
+            if name in self.link_fields:
+                field.validators.append(validate_link)
+            if isinstance(field, forms.JSONField):
+                field.validators.append(validate_storable_json)
 
 
-class ArticleForm(SafeLinksForm):
+class ArticleForm(StaffModelForm):
     link_fields = ("url", "web_url", "original_url", "amp_url", "cdn_amp_url")
 
 
-class ArticleImageForm(SafeLinksForm):
+class ArticleImageForm(StaffModelForm):
     link_fields = ("url",)
 
 
@@ -125,7 +138,7 @@ class MergeProvidersForm(MergeForm):
     )
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(StaffModelForm):
     """The topic form (the ModelAdmin supplies model and fields).
 
     Names are matched case- and space-insensitively (name_key), and a merged topic's name and
@@ -155,7 +168,7 @@ class TopicForm(forms.ModelForm):
         return slug
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(StaffModelForm):
     """The provider form (the ModelAdmin supplies model and fields).
 
     Domains are the providers' identity for imports: lower-case, and not one merged away."""

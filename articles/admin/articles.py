@@ -423,75 +423,64 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, StaffAdmin):
     def hide_selected(self, request, queryset):
         self._change(request, queryset, curation.hide, "Hid", "already hidden")
 
+    def _ask_then_change(self, request, queryset, *, form, change, verb, already, **page):
+        """Ask for the value on the action's page, then `change(articles, value)` and report.
+
+        `verb` has a {} for the value; `page` is what `ask` shows (action, title, intro…)."""
+        data, asking = self.ask(request, queryset, form, **page)
+        if asking:
+            return asking
+        [value] = data.values()
+        shown = "none" if value is None else value
+        self._change(
+            request, queryset, lambda articles: change(articles, value), verb.format(shown), already
+        )
+        return None
+
     @admin.action(description="Add a topic to selected articles…", permissions=["change"])
     def add_topic(self, request, queryset):
-        data, page = self.ask(
+        return self._ask_then_change(
             request,
             queryset,
-            TopicChoiceForm,
+            form=TopicChoiceForm,
+            change=curation.add_topic,
+            verb="Added “{}” to",
+            already="had it already",
             action="add_topic",
             title="Add a topic",
             intro="Choose the topic to add to",
             submit_label="Add topic",
         )
-        if page:
-            return page
-        topic = data["topic"]
-        self._change(
-            request,
-            queryset,
-            lambda articles: curation.add_topic(articles, topic),
-            f"Added “{topic}” to",
-            "had it already",
-        )
-        return None
 
     @admin.action(description="Remove a topic from selected articles…", permissions=["change"])
     def remove_topic(self, request, queryset):
-        data, page = self.ask(
+        return self._ask_then_change(
             request,
             queryset,
-            TopicChoiceForm,
+            form=TopicChoiceForm,
+            change=curation.remove_topic,
+            verb="Removed “{}” from",
+            already="did not have it",
             action="remove_topic",
             title="Remove a topic",
             intro="Choose the topic to remove from",
             submit_label="Remove topic",
         )
-        if page:
-            return page
-        topic = data["topic"]
-        self._change(
-            request,
-            queryset,
-            lambda articles: curation.remove_topic(articles, topic),
-            f"Removed “{topic}” from",
-            "did not have it",
-        )
-        return None
 
     @admin.action(description="Set the quality of selected articles…", permissions=["change"])
     def set_quality(self, request, queryset):
-        data, page = self.ask(
+        return self._ask_then_change(
             request,
             queryset,
-            QualityForm,
+            form=QualityForm,
+            change=curation.set_quality,
+            verb="Set quality {} on",
+            already="had it already",
             action="set_quality",
             title="Set quality",
             intro="Set the editorial score of",
             submit_label="Set quality",
         )
-        if page:
-            return page
-        quality = data["quality"]
-        shown = "none" if quality is None else quality
-        self._change(
-            request,
-            queryset,
-            lambda articles: curation.set_quality(articles, quality),
-            f"Set quality {shown} on",
-            "had it already",
-        )
-        return None
 
     @admin.action(
         description="Let imports update selected articles again (release staff edit)",

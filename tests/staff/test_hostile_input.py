@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.admin.base import MAX_SEARCH_WORDS
 from articles.cache import current_data_version
-from articles.models import ProviderAlias, TopicAlias
+from articles.models import ProviderAlias, Topic, TopicAlias
 from articles.safe_urls import url_problem
 
 from . import ARTICLES, messages_of
@@ -204,3 +204,41 @@ def test_provider_alias_edits_bump_the_data_version(admin_client, make_provider)
 
     assert versions == sorted(set(versions))  # went up with each edit
     assert not ProviderAlias.objects.exists()
+
+
+# --- JSON fields hold only what the database can store (PostgreSQL: no NUL, no NaN) ---
+
+
+@pytest.mark.parametrize("keywords", ['["a\\u0000b"]', '{"k\\u0000": 1}', "[NaN]", "[Infinity]"])
+def test_the_topic_form_refuses_json_the_database_cannot_store(admin_client, keywords):
+    data = {"name": "Vision", "slug": "vision", "position": 1, "keywords": keywords}
+    data.update({"hashtags": "[]", "images": "[]", "aliases-TOTAL_FORMS": 0})
+    data["aliases-INITIAL_FORMS"] = 0
+
+    response = admin_client.post(reverse("admin:articles_topic_add"), data)
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["keywords"]
+    assert error.startswith("This JSON holds what the database cannot store")
+    assert not Topic.objects.exists()
+
+
+def test_the_topic_form_takes_json_with_tabs_and_newlines(admin_client):
+    data = {"name": "Vision", "slug": "vision", "position": 1, "keywords": '["a\\tb\\nc"]'}
+    data.update({"hashtags": "[]", "images": "[]", "aliases-TOTAL_FORMS": 0})
+    data["aliases-INITIAL_FORMS"] = 0
+
+    response = admin_client.post(reverse("admin:articles_topic_add"), data)
+
+    assert response.status_code == 302
+    assert Topic.objects.get().keywords == ["a\tb\nc"]
+
+
+def test_the_provider_form_refuses_a_nul_in_its_logos(admin_client):
+    data = {"domain": "x.example", "name": "X", "description": "", "images": '[{"url": "\\u0000"}]'}
+    data.update({"aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0})
+
+    response = admin_client.post(reverse("admin:articles_provider_add"), data)
+
+    assert response.status_code == 200
+    assert "images" in response.context["adminform"].form.errors

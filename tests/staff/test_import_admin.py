@@ -154,6 +154,34 @@ def test_uploads_and_dry_runs_do_not_hide_a_stopped_cron_job(admin_client, setti
     assert health.last_run.dry_run  # shown as the newest run, but it does not count
 
 
+CRON_DEAD_FRESH_UPLOAD = [
+    {"hours_ago": 30},
+    {"hours_ago": 0, "trigger": ImportTrigger.UPLOAD},
+]
+
+
+@pytest.mark.parametrize(
+    ("runs", "stale"),
+    [
+        (CRON_DEAD_FRESH_UPLOAD, True),
+        ([{"hours_ago": 1}], False),  # cron fresh
+        ([{"hours_ago": 0, "dry_run": True}], True),  # only dry runs
+    ],
+)
+def test_the_index_and_healthz_agree_on_import_health(admin_client, client, settings, runs, stale):
+    settings.NEWSROOM_IMPORT_STALE_HOURS = 2
+    for run in runs:
+        make_run(**run)
+
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    healthz = client.get("/healthz").json()
+
+    assert ('id="import-stale-warning"' in index) is stale
+    assert healthz["import_stale"] is stale
+    newest = ImportRun.objects.first()
+    assert reverse("admin:articles_importrun_change", args=[newest.pk]) in index  # shown
+
+
 def test_a_partial_run_counts_as_the_job_running(settings):
     settings.NEWSROOM_IMPORT_STALE_HOURS = 2
     make_run(hours_ago=1, status=ImportStatus.PARTIAL)
