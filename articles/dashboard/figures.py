@@ -48,6 +48,7 @@ from ..filters import (
     start_of_day,
 )
 from ..models import Article, audience
+from . import rising
 from .buckets import bucket_index, quality_bins, time_buckets
 
 SERIES_TOPICS = 5
@@ -55,8 +56,6 @@ TOP_BARS = 15
 QUALITY_BIN = 10
 QUALITY_BINS = 30  # the last bin takes every higher score
 SCATTER_POINTS = 600
-# A topic on at least this share of the articles says nothing about them (the root "AI").
-UBIQUITOUS_SHARE = 0.9
 TOPIC_CANDIDATES = 40
 
 
@@ -116,6 +115,7 @@ def compute_figures(user, filterset, params):
         "providers": provider_figures(provider_facet, params),
         "quality": quality_figures(articles, params, cleaned),
         "heatByQuality": heat_by_quality_figures(articles, params, cleaned, headline),
+        "rising": rising_figures(topic_facet, provider_facet, params, bounds),
     }
 
 
@@ -318,7 +318,7 @@ def series_topics(articles, params, total):
     else:
         parents = {row["article_topics__topic__parent"] for row in rows}
         specific = [row for row in rows if row["article_topics__topic"] not in parents]
-        telling = [row for row in specific if row["count"] < UBIQUITOUS_SHARE * total]
+        telling = [row for row in specific if row["count"] < rising.UBIQUITOUS_SHARE * total]
         rows = telling or specific or rows
     return [
         {
@@ -438,4 +438,33 @@ def heat_by_quality_figures(articles, params, cleaned, headline):
         "sampled": len(rows) > SCATTER_POINTS,
         "withBoth": headline["with_heat_and_quality"],
         "heatEqualsQuality": headline["heat_equals_quality"],
+    }
+
+
+def rising_figures(topic_facet, provider_facet, params, bounds):
+    """Rising topics and providers (dashboard/rising.py), each over the articles that leave out
+    its own filter, as the bars do, so its link (that one value, the recent days) lists them."""
+    end = bounds.last or local_today()
+    recent_first, baseline_first, baseline_last = rising.windows(end)
+    common = {"end": end, "bounds": bounds, "within_days": within_days}
+    return {
+        "from": recent_first.isoformat(),
+        "to": end.isoformat(),
+        "baselineFrom": baseline_first.isoformat(),
+        "baselineTo": baseline_last.isoformat(),
+        "topics": rising.rising(
+            topic_facet,
+            "article_topics__topic",
+            "slug",
+            link=lambda slug, dates: list_url(params, topic=slug, **dates),
+            skip_ubiquitous=True,
+            **common,
+        ),
+        "providers": rising.rising(
+            provider_facet,
+            "provider",
+            "domain",
+            link=lambda domain, dates: list_url(params, provider=domain, **dates),
+            **common,
+        ),
     }

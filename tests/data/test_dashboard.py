@@ -435,12 +435,13 @@ def test_an_uncached_dashboard_runs_one_query_per_chart(
 ):
     """No chart may issue a query per bar, week or topic.
 
-    18 = data version, 2 × validating the topic/provider parameters for the page and 2 more for
+    21 = data version, 2 × validating the topic/provider parameters for the page and 2 more for
     the two facet charts, 3 for the filter form's facet counts (shared with the list's cache),
-    3 for the headline (aggregate, distinct topics, median), 3 for the weekly chart (totals,
-    first topics, series names), then one each for topics, providers, quality, heat.
+    3 for the headline (aggregate, distinct topics, median), 3 for the time charts (totals by
+    day, series topics, series by day), one each for topics, providers, quality, heat, and 3 for
+    rising topics and providers (one each, and the recent total when a topic might rise).
     """
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(21):
         client.get("/dashboard/?topic=ai&provider=wired.com")
 
 
