@@ -126,13 +126,23 @@ def provider_list(request):
     return json_response(request, envelope)
 
 
-@api_view
-def dashboard_figures(request):
+def dashboard_figures_of(request):
     filterset = dashboard.filterset_for(request.user, request.GET)
     if not filterset.is_valid():
         raise BadParameters(filterset.errors)
-    figures = dashboard.figures_for(request.user, filterset)
-    return json_response(request, with_absolute_links(figures, request))
+    return dashboard.figures_for(request.user, filterset)
+
+
+@api_view
+def dashboard_figures(request):
+    return json_response(request, with_absolute_links(dashboard_figures_of(request), request))
+
+
+@api_view
+def rising(request):
+    """Rising topics and providers (articles/dashboard/rising.py), part of the dashboard."""
+    rising = dashboard_figures_of(request)["rising"]
+    return json_response(request, with_absolute_links(rising, request))
 
 
 def with_absolute_links(figures, request):

@@ -8,14 +8,13 @@ Colours come from the site's CSS custom properties, with fallbacks that read on 
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 WIDTH = 640
 ACCENT = "fill: var(--accent, #0072b2)"
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 SERIES_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
-OTHER_COLOUR = "#999999"
 AXIS = 'stroke="currentColor" stroke-opacity="0.35"'
 
 # Characters XML 1.0 cannot represent at all (C0 controls other than tab/newline/CR,
@@ -70,24 +69,6 @@ class Mark:
 
 
 @dataclass(frozen=True)
-class Segment:
-    series: int  # index into the chart's series names
-    value: int
-    href: str
-
-
-@dataclass(frozen=True)
-class StackedColumn:
-    label: str
-    href: str
-    segments: list[Segment] = field(default_factory=list)
-
-    @property
-    def total(self):
-        return sum(segment.value for segment in self.segments)
-
-
-@dataclass(frozen=True)
 class Point:
     x: float
     y: float
@@ -129,8 +110,11 @@ def _vertical_axis_title(x, y, text):
     )
 
 
-def _link(href, tooltip, inner):
-    return f'<a href="{esc(href)}"><title>{esc(tooltip)}</title>{inner}</a>'
+def _link(href, tooltip, inner, count):
+    """A linked mark; `data-count` is the number it shows, which the linked list must show too."""
+    return (
+        f'<a href="{esc(href)}" data-count="{int(count)}"><title>{esc(tooltip)}</title>{inner}</a>'
+    )
 
 
 def _empty(parts, height, width=WIDTH):
@@ -164,7 +148,7 @@ def bar_chart(chart_id, title, description, marks, *, category_label, value_labe
             f' height="{row - 6}" style="{ACCENT}"/>'
             + _text(left + bar_width + 4, y + row * 0.66, number(mark.value), css_class="value")
         )
-        parts.append(_link(mark.href, tooltip, inner))
+        parts.append(_link(mark.href, tooltip, inner, mark.value))
     parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" {AXIS}/>')
     parts.append(
         _text(
@@ -232,14 +216,14 @@ class _ColumnFrame:
         )
 
 
-def column_chart(chart_id, title, description, marks, *, x_label, y_label, gap=0.2):
+def column_chart(chart_id, title, description, marks, *, x_label, y_label, gap=0.2, width=WIDTH):
     """Vertical columns, one per mark, in the given order."""
     height = _ColumnFrame.height
-    parts = _open(chart_id, "column", title, description, height)
+    parts = _open(chart_id, "column", title, description, height, width)
     if not marks:
-        return _empty(parts, height)
+        return _empty(parts, height, width)
     labels = [mark.label for mark in marks]
-    frame = _ColumnFrame(parts, max(mark.value for mark in marks), labels, x_label, y_label)
+    frame = _ColumnFrame(parts, max(mark.value for mark in marks), labels, x_label, y_label, width)
     for index, mark in enumerate(marks):
         top = frame.y(mark.value)
         width = frame.slot * (1 - gap)
@@ -248,7 +232,7 @@ def column_chart(chart_id, title, description, marks, *, x_label, y_label, gap=0
             f'<rect class="mark" x="{frame.x(index) + frame.slot * gap / 2:.1f}" y="{top:.1f}"'
             f' width="{width:.1f}" height="{frame.axis_y - top:.1f}" style="{ACCENT}"/>'
         )
-        parts.append(_link(mark.href, tooltip, rect))
+        parts.append(_link(mark.href, tooltip, rect, mark.value))
         frame.column_label(index, mark.label)
     frame.close()
     parts.append("</svg>")
@@ -262,59 +246,51 @@ def histogram(chart_id, title, description, marks, *, x_label, y_label):
     )
 
 
-def series_colour(index, series):
-    if series[index].lower() == "other":
-        return OTHER_COLOUR
-    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
-
-
-def stacked_column_chart(
-    chart_id, title, description, series, columns, *, x_label, y_label, width=960
-):
-    """Columns split into segments of `series` (bottom first), with a legend above."""
-    per_row = max(1, (width - 58) // 190)
-    legend_height = 22 * math.ceil(len(series) / per_row)
-    height = _ColumnFrame.height + legend_height
-    parts = _open(chart_id, "stacked", title, description, height, width)
-    if not columns or not any(column.total for column in columns):
+def small_multiples(chart_id, title, description, labels, series, *, x_label, y_label, width=960):
+    """One strip of columns per series (name, marks), all on the same scale and the same
+    columns (`labels`), so the series compare at a glance; column labels under the last strip."""
+    strip, top, left, right, bottom = 78, 4, 58, 12, 40
+    height = top + max(len(series), 1) * strip + bottom
+    parts = _open(chart_id, "multiples", title, description, height, width)
+    if not series or not any(mark.value for _, marks in series for mark in marks):
         return _empty(parts, height, width)
-    for index, name in enumerate(series):
-        x = 58 + (index % per_row) * 190
-        y = 4 + (index // per_row) * 22
+    ticks = nice_ticks(max(mark.value for _, marks in series for mark in marks), count=2)
+    plot_width = width - left - right
+    slot = plot_width / max(len(labels), 1)
+    bar_height = strip - 24
+    for row, (name, marks) in enumerate(series):
+        base = top + row * strip + 18 + bar_height
+        parts.append(_text(left, base - bar_height - 4, shorten(name, 60), css_class="legend"))
+        parts.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" {AXIS}/>')
         parts.append(
-            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{series_colour(index, series)}"/>'
-        )
-        parts.append(_text(x + 18, y + 11, shorten(name, 24), css_class="legend"))
-    parts.append(f'<g transform="translate(0 {legend_height})">')
-    frame = _ColumnFrame(
-        parts,
-        max(column.total for column in columns),
-        [column.label for column in columns],
-        x_label,
-        y_label,
-        width,
-    )
-    bar_width = frame.slot * 0.8
-    for index, column in enumerate(columns):
-        x = frame.x(index) + frame.slot * 0.1
-        base = 0
-        rects = []
-        for segment in column.segments:
-            if not segment.value:
-                continue
-            top, bottom = frame.y(base + segment.value), frame.y(base)
-            tooltip = f"{column.label}, {series[segment.series]}: {number(segment.value)}"
-            rect = (
-                f'<rect class="mark series-{segment.series}" x="{x:.1f}" y="{top:.1f}"'
-                f' width="{bar_width:.1f}" height="{bottom - top:.1f}"'
-                f' fill="{series_colour(segment.series, series)}"/>'
+            _text(
+                left - 6, base - bar_height + 8, number(ticks[-1]), anchor="end", css_class="tick"
             )
-            rects.append(_link(segment.href, tooltip, rect))
-            base += segment.value
-        parts.append(f'<g class="column">{"".join(rects)}</g>')
-        frame.column_label(index, column.label)
-    frame.close()
-    parts.append("</g></svg>")
+        )
+        colour = SERIES_COLOURS[row % len(SERIES_COLOURS)]
+        for index, mark in enumerate(marks):
+            bar = mark.value * bar_height / ticks[-1]
+            rect = (
+                f'<rect class="mark" x="{left + index * slot + slot * 0.1:.1f}"'
+                f' y="{base - bar:.1f}" width="{slot * 0.8:.1f}" height="{bar:.1f}"'
+                f' fill="{colour}"/>'
+            )
+            tooltip = mark.tooltip or f"{name}, {mark.label}: {number(mark.value)}"
+            parts.append(_link(mark.href, tooltip, rect, mark.value))
+    axis_y = top + len(series) * strip
+    widest = max((len(shorten(label, 12)) for label in labels), default=1)
+    every = max(1, math.ceil((widest + 2) * _ColumnFrame.char_width / slot))
+    for index, label in enumerate(labels):
+        if index % every == 0:
+            x = left + index * slot + slot / 2
+            parts.append(
+                _text(x, axis_y + 14, shorten(label, 12), anchor="middle", css_class="tick")
+            )
+    parts.append(
+        _text(left + plot_width / 2, height - 6, x_label, anchor="middle", css_class="axis-label")
+    )
+    parts.append(_vertical_axis_title(14, top + len(series) * strip / 2, y_label))
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -356,7 +332,7 @@ def scatter_chart(chart_id, title, description, points, *, x_label, y_label):
             f'<circle class="mark" cx="{sx(point.x):.1f}" cy="{sy(point.y):.1f}"'
             f' r="{radius:.1f}" style="{ACCENT}" fill-opacity="0.6"/>'
         )
-        parts.append(_link(point.href, point.tooltip, dot))
+        parts.append(_link(point.href, point.tooltip, dot, point.count))
     parts.append(
         _text(left + plot_width / 2, height - 6, x_label, anchor="middle", css_class="axis-label")
     )

@@ -8,6 +8,7 @@ unparseable, and Django's XML writer refuses it with an exception (a 500) rather
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -18,7 +19,8 @@ from django.utils.html import escape
 
 from .aliases import provider_by_domain, topic_by_slug
 from .charts import xml_safe
-from .filters import ArticleFilter, describe
+from .dashboard.figures import figures_for, filterset_for
+from .filters import ArticleFilter, describe, start_of_day
 from .http import BadParameters, Moved, cache_for_readers, redirect_keeping_query, with_query
 from .models import Article
 
@@ -160,3 +162,71 @@ class ProviderFeed(ArticlesFeed):
             provider.get_absolute_url(),
             Article.objects.filter(provider=provider),
         )
+
+
+class RisingFeed(ArticlesFeed):
+    """/feeds/rising/: topics and providers rising this week (articles/dashboard/rising.py), an
+    entry per rising one and week, linking to its list; the list's parameters narrow it."""
+
+    def get_object(self, request, **kwargs):
+        filterset = filterset_for(request.user, request.GET)
+        if not filterset.is_valid():
+            raise BadParameters(filterset.errors)
+        query = request.GET.urlencode()
+        rising = figures_for(request.user, filterset)["rising"]
+        return FeedSource(
+            title="Newsroom: rising topics and providers",
+            link=with_query(reverse("dashboard"), query),
+            feed_url=request.get_full_path(),
+            subtitle=(
+                f"Topics and providers with more articles than usual in the 7 days to "
+                f"{rising['to']}, against the 8 weeks before."
+            ),
+            articles=[
+                *[("Topic", entry, rising["to"]) for entry in rising["topics"]],
+                *[("Provider", entry, rising["to"]) for entry in rising["providers"]],
+            ],
+        )
+
+    def items(self, source):
+        return source.articles
+
+    def item_title(self, item):
+        kind, entry, _ = item
+        return xml_safe(
+            f"{kind} {entry['name']}: {entry['count']} articles (usually {entry['usual']:g})"
+        )
+
+    def item_description(self, item):
+        kind, entry, to = item
+        return escape(
+            xml_safe(
+                f"{entry['count']} articles in the 7 days to {to}; usually {entry['usual']:g} "
+                f"a week over the 8 weeks before (score {entry['score']:g})."
+            )
+        )
+
+    def item_link(self, item):
+        return item[1]["href"]
+
+    def item_guid(self, item):
+        kind, entry, to = item
+        return f"rising:{kind.lower()}:{entry['key']}:{to}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return start_of_day(date.fromisoformat(item[2]))
+
+    def item_updateddate(self, item):
+        return None
+
+    def item_author_name(self, item):
+        return None
+
+    def item_categories(self, item):
+        return [item[0]]
+
+    def item_extra_kwargs(self, item):
+        return {}

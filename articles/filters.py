@@ -284,7 +284,8 @@ def filter_params(cleaned_data, *, leave_out=("sort",)):
     """
     pairs = []
     for name, value in cleaned_data.items():
-        if name in leave_out or value in (None, "", [], False):
+        # `is`, not `in`: 0 == False, and quality_min=0 is a filter.
+        if name in leave_out or value is None or value is False or value in ("", []):
             continue
         values = value if isinstance(value, list | tuple | QuerySet) else [value]
         for item in values:

@@ -1,16 +1,15 @@
 """The dashboard's chart cards: its figures drawn as SVG (articles/charts.py), with a caption and
 a data table whose cells link where the marks do."""
 
-from datetime import date
-
 from django.utils.safestring import mark_safe
 
 from .. import charts
-from .figures import QUALITY_BIN, SCATTER_POINTS
+from .figures import QUALITY_BIN, QUALITY_BINS, SCATTER_POINTS
 
 
-def cell(text, href=""):
-    return {"text": text, "href": href}
+def cell(text, href="", count=None):
+    """A data-table cell; a linked one carries the count its list shows (`data-count`)."""
+    return {"text": text, "href": href, "count": count}
 
 
 def chart(chart_id, title, description, svg, headers, rows):
@@ -26,46 +25,88 @@ def chart(chart_id, title, description, svg, headers, rows):
     }
 
 
-def weekly_chart(weekly):
-    names = [series["name"] for series in weekly["series"]]
-    first, last = weekly["columns"][0]["week"], weekly["columns"][-1]["week"]
+# The time axis's title per bucket unit; runs of years ("20 years") are "Years".
+AXIS_TITLES = {"day": "Day", "week": "Week starting", "month": "Month", "quarter": "Quarter"}
+
+
+def per_unit(unit):
+    return f"per {unit}"
+
+
+def timeline_chart(timeline):
+    buckets = timeline["buckets"]
+    unit = timeline["unit"]
+    title = f"Articles {per_unit(unit)}"
     description = (
-        f"Articles published each week from the week of {first} to the week of {last}, "
-        f"each counted once under its first-listed topic: {', '.join(names)}."
+        f"Articles published {per_unit(unit)}, from {buckets[0]['from']} to {buckets[-1]['to']}; "
+        "each column links to the articles it counts."
     )
-    columns = [
-        charts.StackedColumn(
-            label=date.fromisoformat(column["week"]).strftime("%-d %b %y"),
-            href=column["href"],
-            segments=[
-                charts.Segment(series=index, value=segment["count"], href=segment["href"])
-                for index, segment in enumerate(column["segments"])
-            ],
+    marks = [
+        charts.Mark(
+            label=bucket["label"],
+            value=bucket["count"],
+            href=bucket["href"],
+            tooltip=f"{bucket['label']}: {charts.number(bucket['count'])}",
         )
-        for column in weekly["columns"]
+        for bucket in buckets
     ]
-    svg = charts.stacked_column_chart(
-        "chart-weekly",
-        "Articles per week",
+    svg = charts.column_chart(
+        "chart-timeline",
+        title,
         description,
-        names,
-        columns,
-        x_label="Week starting",
+        marks,
+        x_label=AXIS_TITLES.get(unit, "Year" if unit == "year" else "Years"),
         y_label="Articles",
+        gap=0.15,
+        width=960,
     )
     rows = [
         [
-            cell(column["week"], column["href"]),
-            cell(charts.number(column["count"]), column["href"]),
+            cell(bucket["label"], bucket["href"], bucket["count"]),
+            cell(charts.number(bucket["count"]), bucket["href"], bucket["count"]),
+        ]
+        for bucket in buckets
+    ]
+    return chart("chart-timeline", title, description, svg, ["Period", "Articles"], rows)
+
+
+def series_chart(timeline):
+    buckets, series = timeline["buckets"], timeline["series"]
+    title = f"Topics {per_unit(timeline['unit'])}"
+    names = [item["name"] for item in series]
+    description = (
+        f"Articles {per_unit(timeline['unit'])} in each of these topics: {', '.join(names)}. "
+        "An article in two of them counts in both; each column links to its articles."
+    )
+    labels = [bucket["label"] for bucket in buckets]
+    strips = [
+        (
+            item["name"],
+            [
+                charts.Mark(label=label, value=point["count"], href=point["href"])
+                for label, point in zip(labels, item["counts"], strict=True)
+            ],
+        )
+        for item in series
+    ]
+    svg = charts.small_multiples(
+        "chart-series", title, description, labels, strips, x_label="Period", y_label="Articles"
+    )
+    rows = [
+        [
+            cell(bucket["label"]),
             *[
-                cell(charts.number(segment["count"]), segment["href"])
-                for segment in column["segments"]
+                cell(
+                    charts.number(item["counts"][index]["count"]),
+                    item["counts"][index]["href"],
+                    item["counts"][index]["count"],
+                )
+                for item in series
             ],
         ]
-        for column in weekly["columns"]
+        for index, bucket in enumerate(buckets)
     ]
-    headers = ["Week starting", "Articles", *names]
-    return chart("chart-weekly", "Articles per week", description, svg, headers, rows)
+    return chart("chart-series", title, description, svg, ["Period", *names], rows)
 
 
 def bar_chart(chart_id, title, category, items):
@@ -81,7 +122,10 @@ def bar_chart(chart_id, title, category, items):
         chart_id, title, description, marks, category_label=category, value_label="Articles"
     )
     rows = [
-        [cell(item["name"], item["href"]), cell(charts.number(item["count"]), item["href"])]
+        [
+            cell(item["name"], item["href"], item["count"]),
+            cell(charts.number(item["count"]), item["href"], item["count"]),
+        ]
         for item in items
     ]
     return chart(chart_id, title, description, svg, [category, "Articles"], rows)
@@ -90,18 +134,15 @@ def bar_chart(chart_id, title, category, items):
 def quality_chart(bins, headline):
     unscored = headline["total"] - headline["with_quality"]
     description = (
-        f"How many articles have each quality score, in bins of {QUALITY_BIN}; "
+        f"How many articles have each quality score, in bins of {QUALITY_BIN} (the last bin "
+        f"takes every higher score past {QUALITY_BINS} bins); "
         f"{charts.number(unscored)} articles have no score and are not shown."
     )
-    marks = [
-        charts.Mark(
-            label=f"{item['from']}–{item['to']}",
-            value=item["count"],
-            href=item["href"],
-            tooltip=f"Quality {item['from']}–{item['to']}: {charts.number(item['count'])}",
-        )
-        for item in bins
-    ]
+    marks = []
+    for item in bins:
+        label = f"{item['from']}+" if item["to"] is None else f"{item['from']}–{item['to']}"
+        tooltip = f"Quality {label}: {charts.number(item['count'])}"
+        marks.append(charts.Mark(label, item["count"], item["href"], tooltip))
     svg = charts.histogram(
         "chart-quality",
         "Quality distribution",
@@ -111,28 +152,33 @@ def quality_chart(bins, headline):
         y_label="Articles",
     )
     rows = [
-        [cell(mark.label, mark.href), cell(charts.number(mark.value), mark.href)] for mark in marks
+        [
+            cell(mark.label, mark.href, mark.value),
+            cell(charts.number(mark.value), mark.href, mark.value),
+        ]
+        for mark in marks
     ]
     return chart(
         "chart-quality", "Quality distribution", description, svg, ["Quality", "Articles"], rows
     )
 
 
-def heat_quality_chart(scatter):
+def heat_by_quality_chart(scatter):
     both, equal = scatter["withBoth"], scatter["heatEqualsQuality"]
     share = f"{round(100 * equal / both)}%" if both else "none"
     sampled = (
-        f" Only the {SCATTER_POINTS} most common pairs are drawn." if scatter["sampled"] else ""
+        f" Only the {SCATTER_POINTS} commonest scores are drawn." if scatter["sampled"] else ""
     )
     description = (
-        f"Heat against quality for the {charts.number(both)} articles that have both; {share} "
-        f"of them have heat equal to quality.{sampled} A dot links to the articles with its "
-        "quality."
+        "Mean heat per quality score: a dot is one score, its size the number of articles with "
+        f"that score, its height their mean heat. {charts.number(both)} articles have both; "
+        f"{share} of them have heat equal to quality.{sampled} A dot links to the articles "
+        "with its score."
     )
     points = scatter["points"]
     svg = charts.scatter_chart(
         "chart-heat-quality",
-        "Heat vs quality",
+        "Heat by quality",
         description,
         [
             charts.Point(
@@ -141,34 +187,37 @@ def heat_quality_chart(scatter):
                 count=point["count"],
                 href=point["href"],
                 tooltip=(
-                    f"Quality {point['quality']}, heat {point['heat']}: "
-                    f"{charts.number(point['count'])}"
+                    f"Quality {point['quality']}: {charts.number(point['count'])} articles, "
+                    f"mean heat {point['heat']:g}"
                 ),
             )
             for point in points
         ],
         x_label="Quality",
-        y_label="Heat",
+        y_label="Mean heat",
     )
     rows = [
         [
-            cell(str(point["quality"]), point["href"]),
-            cell(str(point["heat"])),
-            cell(charts.number(point["count"])),
+            cell(str(point["quality"]), point["href"], point["count"]),
+            cell(f"{point['heat']:g}"),
+            cell(charts.number(point["count"]), point["href"], point["count"]),
         ]
         for point in points
     ]
-    headers = ["Quality", "Heat", "Articles"]
-    return chart("chart-heat-quality", "Heat vs quality", description, svg, headers, rows)
+    headers = ["Quality", "Mean heat", "Articles"]
+    return chart("chart-heat-quality", "Heat by quality", description, svg, headers, rows)
 
 
 def build_charts(figures):
-    """Each chart's SVG, caption and data table, in page order (no weekly chart when empty)."""
-    built = [weekly_chart(figures["weekly"])] if figures["weekly"]["columns"] else []
+    """Each chart's SVG, caption and data table, in page order (no time charts when empty)."""
+    timeline = figures["timeline"]
+    built = [timeline_chart(timeline)] if timeline["buckets"] else []
+    if timeline["buckets"] and timeline["series"]:
+        built.append(series_chart(timeline))
     built += [
         bar_chart("chart-topics", "Articles per topic", "Topic", figures["topics"]),
         bar_chart("chart-providers", "Top providers", "Provider", figures["providers"]),
         quality_chart(figures["quality"]["bins"], figures["headline"]),
-        heat_quality_chart(figures["heatVsQuality"]),
+        heat_by_quality_chart(figures["heatByQuality"]),
     ]
     return built

@@ -5,32 +5,58 @@ articles/cache.py under the data version, the audience and the normalised filter
 another process bumps the version and every process computes fresh figures on its next request.
 The result is JSON-ready: the page draws it (dashboard/charts.py) and the API serves it as is.
 
-Chart links lead to the reader list with the same filters, so a mark's count is the list's count:
-- weeks and quality bins narrow the date or quality range inside the active one;
-- the topic and provider charts leave out their own filter (as facets do) and a bar replaces it,
-  so the charts can be used to switch topic or provider.
-The stacked weekly chart counts each article once, under its first-listed topic (files list the
-main topic first); its segments link to that week's articles in that topic.
+Every linked figure links to the reader list that shows exactly the articles it counts:
+- time buckets, the headline's "last 7/30 days" and quality bins narrow the date or quality range
+  inside the active one (the first and last time buckets stay open-ended when the filters are);
+- a topic series counts the articles with that topic, and links with the topic filter replaced
+  by it; series are the selected topics, else the commonest most specific ones (never a parent
+  of another series, nor a topic nearly every article carries);
+- the topic and provider bars leave out their own filter (as facets do) and a bar replaces it;
+- a heat-by-quality dot is one quality score (there is no heat filter): it counts and links to the
+  articles with that score, and sits at their mean heat.
 """
 
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Value,
+)
+from django.db.models.functions import Least, TruncDate
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from ..cache import cached, digest
-from ..filters import ArticleFilter, filter_params, start_of_day
-from ..models import Article, Topic, audience
+from ..filters import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    QUALITY_LIMIT,
+    ArticleFilter,
+    filter_params,
+    local_today,
+    period_start,
+    start_of_day,
+)
+from ..models import Article, audience
+from . import rising
+from .buckets import bucket_index, quality_bins, time_buckets
 
-WEEKS = 52
-STACKED_TOPICS = 5
+SERIES_TOPICS = 5
 TOP_BARS = 15
 QUALITY_BIN = 10
+QUALITY_BINS = 30  # the last bin takes every higher score
 SCATTER_POINTS = 600
+TOPIC_CANDIDATES = 40
 
 
 def list_url(params, **replace):
@@ -77,47 +103,90 @@ def figures_for(user, filterset, *, version=None):
 def compute_figures(user, filterset, params):
     articles = filterset.qs.order_by()
     cleaned = filterset.form.cleaned_data
-    headline, latest = headline_figures(articles)
+    bounds = DateBounds.of(cleaned)
+    headline, span = headline_figures(articles, params, bounds)
     topic_facet = filterset_for(user, without(params, "topic")).qs.order_by()
     provider_facet = filterset_for(user, without(params, "provider")).qs.order_by()
     return {
         "filters": [[name, value] for name, value in params],
         "headline": headline,
-        "weekly": weekly_figures(articles, params, cleaned, latest),
+        "timeline": timeline_figures(articles, params, bounds, span, headline["total"]),
         "topics": topic_figures(topic_facet, params),
         "providers": provider_figures(provider_facet, params),
         "quality": quality_figures(articles, params, cleaned),
-        "heatVsQuality": heat_quality_figures(articles, params, headline),
+        "heatByQuality": heat_by_quality_figures(articles, params, cleaned, headline),
+        "rising": rising_figures(topic_facet, provider_facet, params, bounds),
     }
 
 
-def headline_figures(articles):
-    now = timezone.now()
+class DateBounds:
+    """The date range the filters set, if any: `first` (date_from or the period's start) and
+    `last` (date_to). Links that narrow the dates keep inside it."""
 
-    def published_within(days):
-        return Count(
-            "pk", filter=Q(published_at__gt=now - timedelta(days=days), published_at__lte=now)
-        )
+    def __init__(self, first, last):
+        self.first, self.last = first, last
 
+    @classmethod
+    def of(cls, cleaned):
+        firsts = [cleaned.get("date_from")]
+        if cleaned.get("period"):
+            firsts.append(period_start(cleaned["period"], local_today()))
+        firsts = [day for day in firsts if day]
+        return cls(max(firsts) if firsts else None, cleaned.get("date_to"))
+
+    def link_dates(self, first, last):
+        """date_from/date_to for first..last within the bounds; None leaves a side open."""
+        if first is not None and self.first is not None:
+            first = max(first, self.first)
+        if last is not None and self.last is not None:
+            last = min(last, self.last)
+        return {
+            "date_from": first.isoformat() if first else None,
+            "date_to": last.isoformat() if last else None,
+        }
+
+
+def within_days(first, last):
+    """The filter's own day boundaries, so a count here is the count of the linked list."""
+    return Q(
+        published_at__gte=start_of_day(first), published_at__lt=start_of_day(last + timedelta(1))
+    )
+
+
+def headline_figures(articles, params, bounds):
+    """Totals, and the last 7 and 30 days up to the range's end (date_to, else today)."""
+    end = bounds.last or local_today()
+    windows = {days: end - timedelta(days=days - 1) for days in (7, 30)}
+    if bounds.first:
+        windows = {days: max(first, bounds.first) for days, first in windows.items()}
     figures = articles.aggregate(
         total=Count("pk"),
-        last_7_days=published_within(7),
-        last_30_days=published_within(30),
+        last_7_days=Count("pk", filter=within_days(windows[7], end)),
+        last_30_days=Count("pk", filter=within_days(windows[30], end)),
         providers=Count("provider", distinct=True),
         with_quality=Count("quality"),
         with_heat_and_quality=Count("pk", filter=Q(quality__isnull=False, heat__isnull=False)),
         heat_equals_quality=Count("pk", filter=Q(heat=F("quality"))),
+        earliest=Min("published_at"),
         latest=Max("published_at"),
     )
-    latest = figures.pop("latest")
+    span = figures.pop("earliest"), figures.pop("latest")
     # Joined from the article side: SQLite runs `article_id IN (subquery)` four times slower.
     topics = articles.aggregate(count=Count("article_topics__topic", distinct=True))
     figures["topics"] = topics["count"]
     total, with_quality = figures["total"], figures["with_quality"]
     figures["quality_share"] = round(100 * with_quality / total, 1) if total else None
     figures["median_quality"] = median_quality(articles, with_quality)
-    figures["latest"] = latest.isoformat() if latest else None
-    return figures, latest
+    figures["earliest"] = span[0].isoformat() if span[0] else None
+    figures["latest"] = span[1].isoformat() if span[1] else None
+    figures["until"] = end.isoformat()
+    figures["until_today"] = bounds.last is None
+    figures["links"] = {
+        "total": list_url(params),
+        "last_7_days": list_url(params, **bounds.link_dates(windows[7], end)),
+        "last_30_days": list_url(params, **bounds.link_dates(windows[30], end)),
+    }
+    return figures, span
 
 
 def median_quality(articles, with_quality):
@@ -134,95 +203,131 @@ def median_quality(articles, with_quality):
     return int(median) if median.is_integer() else median
 
 
-class WeekStart(TruncWeek):
-    """TruncWeek, computed by SQLite itself when the site's time zone is UTC.
+class LocalDay(TruncDate):
+    """The day of a moment in the site's time zone, computed by SQLite itself under UTC.
 
-    Django's SQLite TruncWeek calls back into Python for every row: about 0.25 s for a year of
-    35,000 articles, against 0.05 s here. SQLite's own date functions only know UTC, so any other
-    time zone keeps Django's version. PostgreSQL's date_trunc is native anyway.
+    Django's SQLite TruncDate calls back into Python for every row (about five times slower at
+    100,000 articles); SQLite's own date() only knows UTC, so any other zone keeps Django's.
     """
+
+    output_field = DateField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
         if self.get_tzname() != "UTC":
-            return self.as_sql(compiler, connection, **extra_context)
+            return super().as_sqlite(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.lhs)
-        # The Monday on or before the day, at midnight, in the text format Django stores.
-        return f"datetime({sql}, '-6 days', 'weekday 1', 'start of day')", params
-
-
-def monday_of(day):
-    return day - timedelta(days=day.weekday())
+        return f"date({sql})", params
 
 
 def as_local_date(moment):
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return timezone.localtime(moment).date()
 
 
-def weekly_figures(articles, params, cleaned, latest):
-    """Articles per week over the 52 weeks up to the latest one, stacked by first-listed topic.
+def clamp(day):
+    return min(max(day, EARLIEST_DATE), LATEST_DATE)
 
-    Two grouped queries: totals per week, and per week and first-listed topic (position 0, as
-    the importer numbers them). An article whose first topic was removed counts as "Other".
-    A correlated "first topic" subquery was 4–8× slower at 100,000 articles.
+
+def timeline_figures(articles, params, bounds, span, total):
+    """Articles per bucket over the whole range, and the same for the series topics.
+
+    The range is the filters' dates, else the first to the last matching article (clamped to
+    the dates a filter accepts; a stray date beyond goes to the first or last bucket, which are
+    open-ended then). Two grouped queries by day: totals, and per day and series topic.
     """
-    if latest is None:
-        return {"series": [], "columns": []}
-    last_week = monday_of(as_local_date(latest))
-    first_week = last_week - timedelta(weeks=WEEKS - 1)
-    date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-    if date_from:
-        first_week = max(first_week, monday_of(date_from))
-    in_window = articles.filter(
-        published_at__gte=start_of_day(first_week),
-        published_at__lt=start_of_day(last_week + timedelta(days=7)),
-    ).annotate(week=WeekStart("published_at"))
-    totals = {
-        as_local_date(row["week"]): row["count"]
-        for row in in_window.values("week").annotate(count=Count("pk")).order_by()
+    if span[0] is None:
+        return {"unit": None, "buckets": [], "series": []}
+    first = clamp(bounds.first or as_local_date(span[0]))
+    last = clamp(bounds.last or as_local_date(span[1]))
+    first, last = min(first, last), max(first, last)
+    unit, buckets = time_buckets(first, last)
+    starts = [bucket.start for bucket in buckets]
+
+    def links(index, **extra):
+        open_first = index == 0 and bounds.first is None
+        open_last = index == len(buckets) - 1 and bounds.last is None
+        dates = bounds.link_dates(
+            None if open_first else buckets[index].start,
+            None if open_last else buckets[index].end,
+        )
+        return list_url(params, **dates, **extra)
+
+    by_day = articles.annotate(day=LocalDay("published_at"))
+    counts = [0] * len(buckets)
+    for row in by_day.values("day").annotate(count=Count("pk")).order_by():
+        if row["day"] is not None:
+            counts[bucket_index(starts, row["day"])] += row["count"]
+    timeline = {
+        "unit": unit,
+        "buckets": [
+            {
+                "from": bucket.start.isoformat(),
+                "to": bucket.end.isoformat(),
+                "label": bucket.label,
+                "count": counts[index],
+                "href": links(index),
+            }
+            for index, bucket in enumerate(buckets)
+        ],
     }
-    by_first_topic = {}
-    per_topic = {}
+    topics = series_topics(articles, params, total)
+    per_topic = {topic["pk"]: [0] * len(buckets) for topic in topics}
     rows = (
-        in_window.filter(article_topics__position=0)
-        .values("week", "article_topics__topic")
+        by_day.filter(article_topics__topic__in=list(per_topic))
+        .values("day", "article_topics__topic")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    for row in rows:
-        topic = row["article_topics__topic"]
-        by_first_topic[as_local_date(row["week"]), topic] = row["count"]
-        per_topic[topic] = per_topic.get(topic, 0) + row["count"]
-    top_ids = sorted(per_topic, key=lambda pk: (-per_topic[pk], pk))[:STACKED_TOPICS]
-    topics = {
-        topic["pk"]: topic
-        for topic in Topic.objects.filter(pk__in=top_ids).values("pk", "name", "slug")
-    }
-    series = [{"name": topics[pk]["name"], "slug": topics[pk]["slug"]} for pk in top_ids]
-    series.append({"name": "Other", "slug": None})
+    for row in rows if per_topic else []:
+        if row["day"] is not None:
+            index = bucket_index(starts, row["day"])
+            per_topic[row["article_topics__topic"]][index] += row["count"]
+    timeline["series"] = [
+        {
+            "name": topic["name"],
+            "slug": topic["slug"],
+            "counts": [
+                {"count": count, "href": links(index, topic=topic["slug"])}
+                for index, count in enumerate(per_topic[topic["pk"]])
+            ],
+        }
+        for topic in topics
+    ]
+    return timeline
 
-    columns = []
-    week = first_week
-    while week <= last_week:
-        week_from = max(week, date_from) if date_from else week
-        week_to = min(week + timedelta(days=6), date_to) if date_to else week + timedelta(days=6)
-        dates = {"date_from": week_from.isoformat(), "date_to": week_to.isoformat()}
-        week_href = list_url(params, **dates)
-        segments = [
-            {
-                "count": by_first_topic.get((week, pk), 0),
-                "href": list_url(params, **dates, topic=topics[pk]["slug"]),
-            }
-            for pk in top_ids
-        ]
-        total = totals.get(week, 0)
-        segments.append(
-            {"count": total - sum(segment["count"] for segment in segments), "href": week_href}
+
+def series_topics(articles, params, total):
+    """The topics the timeline draws apart: the selected ones, else the most specific common ones.
+
+    Most specific: among the commonest topics, leave out any that is the parent of another, and
+    any that nearly every article carries (when there is anything else).
+    """
+    rows = list(
+        articles.filter(article_topics__isnull=False)
+        .values(
+            "article_topics__topic",
+            "article_topics__topic__name",
+            "article_topics__topic__slug",
+            "article_topics__topic__parent",
         )
-        columns.append(
-            {"week": week.isoformat(), "count": total, "href": week_href, "segments": segments}
-        )
-        week += timedelta(weeks=1)
-    return {"series": series, "columns": columns}
+        .annotate(count=Count("pk"))
+        .order_by("-count", "article_topics__topic__name")[:TOPIC_CANDIDATES]
+    )
+    selected = {value for name, value in params if name == "topic"}
+    if selected:
+        rows = [row for row in rows if row["article_topics__topic__slug"] in selected]
+    else:
+        parents = {row["article_topics__topic__parent"] for row in rows}
+        specific = [row for row in rows if row["article_topics__topic"] not in parents]
+        telling = [row for row in specific if row["count"] < rising.UBIQUITOUS_SHARE * total]
+        rows = telling or specific or rows
+    return [
+        {
+            "pk": row["article_topics__topic"],
+            "name": row["article_topics__topic__name"],
+            "slug": row["article_topics__topic__slug"],
+        }
+        for row in rows[:SERIES_TOPICS]
+    ]
 
 
 def topic_figures(articles, params):
@@ -268,7 +373,7 @@ def provider_figures(articles, params):
 
 
 def quality_figures(articles, params, cleaned):
-    """Quality in bins of 10 from 0 (or the quality_min) up to the highest score."""
+    """Quality in bins of 10 from 0 (or the quality_min); past QUALITY_BINS bins, one open bin."""
     bin_of = ExpressionWrapper(F("quality") / QUALITY_BIN, output_field=IntegerField())
     rows = (
         articles.filter(quality__isnull=False)
@@ -282,32 +387,49 @@ def quality_figures(articles, params, cleaned):
         return {"bins": []}
     low, high = cleaned.get("quality_min"), cleaned.get("quality_max")
     first = int(low) // QUALITY_BIN if low is not None else 0
+    top = QUALITY_LIMIT // QUALITY_BIN
+    numbers, last_is_open = quality_bins(first, max(counts), QUALITY_BINS, top)
     bins = []
-    for number in range(first, max(counts) + 1):
+    for number in numbers:
         start, end = number * QUALITY_BIN, number * QUALITY_BIN + QUALITY_BIN - 1
+        count = counts.get(number, 0)
+        if last_is_open and number == numbers[-1]:
+            end = None
+            count = sum(value for key, value in counts.items() if key >= number)
+        upper = [bound for bound in (end, high) if bound is not None]
         href = list_url(
             params,
             quality_min=plain_number(max(start, low) if low is not None else start),
-            quality_max=plain_number(min(end, high) if high is not None else end),
+            quality_max=plain_number(min(upper)) if upper else None,
         )
-        bins.append({"from": start, "to": end, "count": counts.get(number, 0), "href": href})
+        bins.append({"from": start, "to": end, "count": count, "href": href})
     return {"bins": bins}
 
 
-def heat_quality_figures(articles, params, headline):
-    """The most common (quality, heat) pairs; at most SCATTER_POINTS of them are drawn."""
+def heat_by_quality_figures(articles, params, cleaned, headline):
+    """Per quality score (the SCATTER_POINTS commonest with a heat): how many articles have it
+    (the dot's link lists exactly those) and the mean heat of those that have one."""
+    # Scores past what a filter accepts share one dot, linked to `quality_min=QUALITY_LIMIT`.
+    score = Least(F("quality"), Value(QUALITY_LIMIT))
     rows = list(
-        articles.filter(quality__isnull=False, heat__isnull=False)
-        .values("quality", "heat")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "quality", "heat")[: SCATTER_POINTS + 1]
+        articles.filter(quality__isnull=False)
+        .values(score=score)
+        .annotate(count=Count("pk"), mean_heat=Avg("heat"))
+        .filter(mean_heat__isnull=False)
+        .order_by("-count", "score")[: SCATTER_POINTS + 1]
     )
     points = [
         {
-            "quality": row["quality"],
-            "heat": row["heat"],
+            "quality": row["score"],
+            "heat": round(row["mean_heat"], 1),
             "count": row["count"],
-            "href": list_url(params, quality_min=row["quality"], quality_max=row["quality"]),
+            "href": list_url(
+                params,
+                quality_min=row["score"],
+                quality_max=(
+                    row["score"] if row["score"] < QUALITY_LIMIT else cleaned.get("quality_max")
+                ),
+            ),
         }
         for row in rows[:SCATTER_POINTS]
     ]
@@ -316,4 +438,33 @@ def heat_quality_figures(articles, params, headline):
         "sampled": len(rows) > SCATTER_POINTS,
         "withBoth": headline["with_heat_and_quality"],
         "heatEqualsQuality": headline["heat_equals_quality"],
+    }
+
+
+def rising_figures(topic_facet, provider_facet, params, bounds):
+    """Rising topics and providers (dashboard/rising.py), each over the articles that leave out
+    its own filter, as the bars do, so its link (that one value, the recent days) lists them."""
+    end = bounds.last or local_today()
+    recent_first, baseline_first, baseline_last = rising.windows(end)
+    common = {"end": end, "bounds": bounds, "within_days": within_days}
+    return {
+        "from": recent_first.isoformat(),
+        "to": end.isoformat(),
+        "baselineFrom": baseline_first.isoformat(),
+        "baselineTo": baseline_last.isoformat(),
+        "topics": rising.rising(
+            topic_facet,
+            "article_topics__topic",
+            "slug",
+            link=lambda slug, dates: list_url(params, topic=slug, **dates),
+            skip_ubiquitous=True,
+            **common,
+        ),
+        "providers": rising.rising(
+            provider_facet,
+            "provider",
+            "domain",
+            link=lambda domain, dates: list_url(params, provider=domain, **dates),
+            **common,
+        ),
     }

@@ -61,5 +61,9 @@ def dashboard_view(request):
         list_url=list_url(params),
         figures=figures,
         charts=build_charts(figures),
+        rising_lists=[
+            ("Topics", figures["rising"]["topics"]),
+            ("Providers", figures["rising"]["providers"]),
+        ],
     )
     return render(request, "dashboard/dashboard.html", context)

@@ -35,19 +35,25 @@ def test_the_dashboard_draws_its_charts_at_desktop_and_phone_width(
     assert page.locator("#figure-total").inner_text() == "160"
     for title in [
         "Articles per week",
+        "Topics per week",
         "Articles per topic",
         "Top providers",
         "Quality distribution",
-        "Heat vs quality",
+        "Heat by quality",
     ]:
         assert page.get_by_role("heading", name=title).is_visible()
-    assert page.locator("svg.chart").count() == 5
-    assert page.locator("#chart-weekly rect.mark").count() > 52
+    assert page.locator("svg.chart").count() == 6
+    assert page.locator("#chart-timeline rect.mark").count() in (52, 53)
     page.screenshot(path=test_output_dir / "dashboard-desktop.png", full_page=True)
 
+    assert not page.locator(".scroll-cue").first.is_visible()
+
     page.set_viewport_size({"width": 375, "height": 800})
-    # Nothing but the charts' own scrolling boxes may be wider than the phone.
+    # Nothing but the charts' own scrolling boxes may be wider than the phone, and those say so.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    timeline = page.locator("#chart-timeline-section .chart-scroll")
+    assert timeline.evaluate("box => box.scrollWidth > box.clientWidth")
+    assert page.locator("#chart-timeline-section .scroll-cue").is_visible()
     page.screenshot(path=test_output_dir / "dashboard-phone.png", full_page=True)
 
 

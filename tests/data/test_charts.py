@@ -95,27 +95,28 @@ def test_a_histogram_keeps_bins_in_order():
     assert heights[1] == 0
 
 
-def test_a_stacked_chart_has_a_legend_and_a_link_per_segment():
-    columns = [
-        charts.StackedColumn(
-            "Jan", "/?jan", [charts.Segment(0, 3, "/?jan&ai"), charts.Segment(1, 1, "/?jan")]
-        ),
-        charts.StackedColumn(
-            "Feb", "/?feb", [charts.Segment(0, 0, "/?feb&ai"), charts.Segment(1, 2, "/?feb")]
-        ),
+def test_small_multiples_draw_one_strip_per_series_on_one_scale_and_link_every_column():
+    labels = ["Jan", "Feb", "Mar"]
+    series = [
+        ("AI", [charts.Mark(label, n, f"/?ai={n}") for n, label in enumerate(labels)]),
+        ("Robotics", [charts.Mark(label, 2 * n, f"/?r={n}") for n, label in enumerate(labels)]),
     ]
     root = parse(
-        charts.stacked_column_chart(
-            "s", "Weekly", "d", ["AI", "Other"], columns, x_label="Week", y_label="Articles"
-        )
+        charts.small_multiples("m", "T", "d", labels, series, x_label="Month", y_label="Articles")
     )
-    assert links(root) == [
-        ("/?jan&ai", "Jan, AI: 3"),
-        ("/?jan", "Jan, Other: 1"),
-        ("/?feb", "Feb, Other: 2"),
-    ]
-    legend = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "legend"]
-    assert legend == ["AI", "Other"]
+
+    assert len(links(root)) == 6
+    counts = [a.get("data-count") for a in root.iter(f"{SVG}a")]
+    assert counts == ["0", "1", "2", "0", "2", "4"]
+    heights = [float(r.get("height")) for r in root.iter(f"{SVG}rect")]
+    assert heights[5] == pytest.approx(2 * heights[2])  # one scale for every strip
+    assert axis_labels(root) == ["Month", "Articles"]
+
+
+def test_every_linked_mark_carries_its_count():
+    marks = [charts.Mark("AI", 12, "/?topic=ai"), charts.Mark("Robotics", 3, "/?topic=robotics")]
+    root = parse(charts.bar_chart("b", "T", "d", marks, category_label="x", value_label="y"))
+    assert [a.get("data-count") for a in root.iter(f"{SVG}a")] == ["12", "3"]
 
 
 def test_a_scatter_chart_links_each_point():
@@ -133,7 +134,7 @@ def test_a_scatter_chart_links_each_point():
     [
         lambda: charts.bar_chart("e", "T", "d", [], category_label="x", value_label="y"),
         lambda: charts.column_chart("e", "T", "d", [], x_label="x", y_label="y"),
-        lambda: charts.stacked_column_chart("e", "T", "d", ["Other"], [], x_label="x", y_label="y"),
+        lambda: charts.small_multiples("e", "T", "d", [], [], x_label="x", y_label="y"),
         lambda: charts.scatter_chart("e", "T", "d", [], x_label="x", y_label="y"),
     ],
 )
@@ -154,11 +155,7 @@ def test_a_scatter_chart_draws_negative_values_inside_the_plot():
 
 
 def test_a_wide_chart_keeps_a_minimum_width_for_phones():
-    columns = [charts.StackedColumn("w", "/?w", [charts.Segment(0, 1, "/?w")])]
-    root = parse(
-        charts.stacked_column_chart(
-            "s", "T", "d", ["AI"], columns, x_label="x", y_label="y", width=960
-        )
-    )
-    assert root.get("viewBox") == "0 0 960 322"
+    marks = [charts.Mark("w", 1, "/?w")]
+    root = parse(charts.column_chart("s", "T", "d", marks, x_label="x", y_label="y", width=960))
+    assert root.get("viewBox") == "0 0 960 300"
     assert root.get("style") == "min-width: 768px"

@@ -3,17 +3,18 @@
 import re
 import statistics
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from articles.cache import bump_data_version
-from articles.dashboard.figures import WeekStart
+from articles.dashboard.figures import LocalDay
 from articles.models import (
     Article,
     ArticleStatus,
@@ -32,10 +33,14 @@ def empty_cache():
     cache.clear()
 
 
+def midday(day):
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 @pytest.fixture
 def newsroom(make_article, make_provider):
     """Twelve visible articles over three providers and four topics, plus rows nobody may count."""
-    now = timezone.now()
+    today = timezone.localdate()
     wired = make_provider("wired.com", "Wired")
     verge = make_provider("theverge.com", "The Verge")
     register = make_provider("theregister.com", "The Register")
@@ -56,7 +61,7 @@ def newsroom(make_article, make_provider):
     ]
     visible = [
         make_article(
-            published_at=now - timedelta(days=days, hours=1),
+            published_at=midday(today - timedelta(days=days)),
             provider=provider,
             topics=topics,
             quality=quality,
@@ -64,6 +69,7 @@ def newsroom(make_article, make_provider):
         )
         for days, provider, topics, quality, heat in specs
     ]
+    now = timezone.now()
     # None of these may be counted for readers.
     make_article(
         published_at=now - timedelta(days=1),
@@ -96,10 +102,11 @@ def svgs_in(html):
 
 
 def test_headline_figures_equal_counts_computed_here(client, newsroom):
-    now = timezone.now()
+    today = timezone.localdate()
 
     def within(days):
-        return sum(1 for a in newsroom if now - timedelta(days=days) < a.published_at <= now)
+        first = today - timedelta(days=days - 1)
+        return sum(1 for a in newsroom if first <= timezone.localdate(a.published_at) <= today)
 
     qualities = [a.quality for a in newsroom if a.quality is not None]
     topics = {link.topic_id for a in newsroom for link in a.article_topics.all()}
@@ -116,7 +123,7 @@ def test_headline_figures_equal_counts_computed_here(client, newsroom):
     assert headline["quality_share"] == round(100 * len(qualities) / len(newsroom), 1) == 83.3
     assert headline["median_quality"] == statistics.median(qualities) == 54
     html = response.content.decode()
-    assert '<dd id="figure-total">12</dd>' in html
+    assert re.search(r'<dd id="figure-total"><a href="/" data-count="12">12</a></dd>', html)
     assert '<dd id="figure-median-quality">54</dd>' in html
     assert '<dd id="figure-quality-share">83.3%</dd>' in html
 
@@ -136,18 +143,20 @@ def test_every_chart_is_well_formed_svg_with_title_and_axis_labels(client, newsr
     svgs = svgs_in(client.get("/dashboard/").content.decode())
 
     assert set(svgs) == {
-        "chart-weekly",
+        "chart-timeline",
+        "chart-series",
         "chart-topics",
         "chart-providers",
         "chart-quality",
         "chart-heat-quality",
     }
     expected = {
-        "chart-weekly": ("Articles per week", {"Week starting", "Articles"}),
+        "chart-timeline": ("Articles per month", {"Month", "Articles"}),
+        "chart-series": ("Topics per month", {"Period", "Articles"}),
         "chart-topics": ("Articles per topic", {"Topic", "Articles"}),
         "chart-providers": ("Top providers", {"Provider", "Articles"}),
         "chart-quality": ("Quality distribution", {"Quality score", "Articles"}),
-        "chart-heat-quality": ("Heat vs quality", {"Quality", "Heat"}),
+        "chart-heat-quality": ("Heat by quality", {"Quality", "Mean heat"}),
     }
     for chart_id, (title, axis_labels) in expected.items():
         svg = svgs[chart_id]
@@ -215,28 +224,88 @@ def test_histogram_links_stay_inside_the_active_quality_range(client, newsroom):
     assert client.get(forty["href"]).context["total"] == 2
 
 
-def test_weekly_columns_count_every_article_once_and_link_to_that_week(client, newsroom):
-    weekly = client.get("/dashboard/").context["figures"]["weekly"]
+def test_the_time_chart_covers_the_whole_history_and_links_to_each_bucket(client, newsroom):
+    timeline = client.get("/dashboard/").context["figures"]["timeline"]
+    today = timezone.localdate()
+    first = today - timedelta(days=500)
 
-    assert len(weekly["columns"]) == 52
-    assert [s["name"] for s in weekly["series"]][-1] == "Other"
-    # The article from 500 days ago is outside the year.
-    assert sum(column["count"] for column in weekly["columns"]) == len(newsroom) - 1
-    for column in weekly["columns"]:
-        assert sum(segment["count"] for segment in column["segments"]) == column["count"]
-        if column["count"]:
-            assert client.get(column["href"]).context["total"] == column["count"]
+    assert timeline["unit"] == "month"
+    buckets = timeline["buckets"]
+    assert buckets[0]["from"] == first.replace(day=1).isoformat()
+    assert buckets[-1]["from"] == today.replace(day=1).isoformat()
+    assert sum(bucket["count"] for bucket in buckets) == len(newsroom)
+    for bucket in buckets:
+        assert client.get(bucket["href"]).context["total"] == bucket["count"], bucket["label"]
 
 
-def test_weekly_segments_use_the_first_listed_topic(client, newsroom):
-    weekly = client.get("/dashboard/").context["figures"]["weekly"]
-    totals = {}
-    for column in weekly["columns"]:
-        for series, segment in zip(weekly["series"], column["segments"], strict=True):
-            totals[series["name"]] = totals.get(series["name"], 0) + segment["count"]
-    # First-listed topics in the year: AI ×5, Robotics ×2, Machine Learning ×2, Ethics ×1;
-    # and the article with no topic counts as Other.
-    assert totals == {"AI": 5, "Robotics": 2, "Machine Learning": 2, "Ethics": 1, "Other": 1}
+def test_a_two_year_range_is_drawn_by_month_from_its_first_to_its_last(client, make_article):
+    for day in (date(2019, 5, 2), date(2021, 1, 31), date(2023, 8, 9)):
+        make_article(published_at=midday(day))
+    timeline = client.get("/dashboard/?date_from=2020-03-15&date_to=2022-03-14").context["figures"][
+        "timeline"
+    ]
+
+    buckets = timeline["buckets"]
+    assert timeline["unit"] == "month"
+    assert (buckets[0]["label"], buckets[-1]["label"]) == ("Mar 2020", "Mar 2022")
+    assert len(buckets) == 25
+    assert parse_qs(urlsplit(buckets[0]["href"]).query) == {
+        "date_from": ["2020-03-15"],
+        "date_to": ["2020-03-31"],
+    }
+    assert [b["count"] for b in buckets if b["count"]] == [1]
+
+
+def test_the_last_days_count_back_from_the_end_of_the_range(client, make_article):
+    for day in (date(2019, 12, 20), date(2019, 12, 30), date(2019, 11, 15)):
+        make_article(published_at=midday(day))
+    response = client.get("/dashboard/?date_to=2019-12-31")
+
+    headline = response.context["figures"]["headline"]
+    assert (headline["last_7_days"], headline["last_30_days"]) == (1, 2)
+    assert "7 days to 2019-12-31" in response.content.decode()
+    for name in ("last_7_days", "last_30_days"):
+        assert client.get(headline["links"][name]).context["total"] == headline[name]
+
+
+def test_series_are_the_most_specific_topics_not_the_root_everyone_has(
+    client, make_article, make_topic
+):
+    ai = make_topic("AI")
+    vision = make_topic("Computer Vision", parent=ai)
+    autos = make_topic("AI in Autos", parent=ai)
+    for n in range(6):
+        make_article(topics=[ai, vision if n % 2 else autos])
+    make_article(topics=[ai])
+    make_article(topics=[make_topic("Policy")])
+
+    timeline = client.get("/dashboard/").context["figures"]["timeline"]
+
+    assert {series["name"] for series in timeline["series"]} == {
+        "Computer Vision",
+        "AI in Autos",
+        "Policy",
+    }
+    for series in timeline["series"]:
+        for point in series["counts"]:
+            assert client.get(point["href"]).context["total"] == point["count"]
+
+
+def test_with_a_topic_filter_the_series_are_the_chosen_topics(client, make_article, make_topic):
+    ai = make_topic("AI")
+    vision = make_topic("Computer Vision", parent=ai)
+    autos = make_topic("AI in Autos", parent=ai)
+    for n in range(6):
+        make_article(topics=[ai, vision if n % 2 else autos])
+
+    figures = client.get("/dashboard/?topic=ai-in-autos").context["figures"]
+
+    assert [series["slug"] for series in figures["timeline"]["series"]] == ["ai-in-autos"]
+    points = figures["timeline"]["series"][0]["counts"]
+    assert sum(point["count"] for point in points) == 3
+    for point in points:
+        assert parse_qs(urlsplit(point["href"]).query)["topic"] == ["ai-in-autos"]
+        assert client.get(point["href"]).context["total"] == point["count"]
 
 
 def test_filters_narrow_every_figure(client, newsroom):
@@ -366,30 +435,85 @@ def test_an_uncached_dashboard_runs_one_query_per_chart(
 ):
     """No chart may issue a query per bar, week or topic.
 
-    18 = data version, 2 × validating the topic/provider parameters for the page and 2 more for
+    21 = data version, 2 × validating the topic/provider parameters for the page and 2 more for
     the two facet charts, 3 for the filter form's facet counts (shared with the list's cache),
-    3 for the headline (aggregate, distinct topics, median), 3 for the weekly chart (totals,
-    first topics, series names), then one each for topics, providers, quality, heat.
+    3 for the headline (aggregate, distinct topics, median), 3 for the time charts (totals by
+    day, series topics, series by day), one each for topics, providers, quality, heat, and 3 for
+    rising topics and providers (one each, and the recent total when a topic might rise).
     """
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(21):
         client.get("/dashboard/?topic=ai&provider=wired.com")
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
-def test_week_start_agrees_with_django_trunc_week(make_article, zone):
+def test_local_day_agrees_with_django_trunc_date(make_article, zone):
     moments = [
-        datetime(2024, 1, 1, 0, 0, tzinfo=UTC),  # a Monday, midnight
-        datetime(2024, 1, 7, 23, 59, 59, tzinfo=UTC),  # the Sunday after
+        datetime(2024, 1, 1, 0, 0, tzinfo=UTC),
+        datetime(2024, 1, 7, 23, 59, 59, tzinfo=UTC),
         datetime(2024, 2, 29, 12, 30, 15, 123456, tzinfo=UTC),
-        datetime(2023, 12, 31, 23, 0, tzinfo=UTC),  # a Sunday, the year before
+        datetime(2023, 12, 31, 23, 0, tzinfo=UTC),
     ]
     for moment in moments:
         make_article(published_at=moment)
     with timezone.override(zone):
-        weeks = Article.objects.annotate(
-            fast=WeekStart("published_at"), django=TruncWeek("published_at")
+        days = Article.objects.annotate(
+            fast=LocalDay("published_at"), django=TruncDate("published_at")
         ).values_list("fast", "django")
-        pairs = list(weeks)
+        pairs = list(days)
     assert len(pairs) == 4
     assert all(fast == django for fast, django in pairs)
-    assert {fast.weekday() for fast, _ in pairs} == {0}
+
+
+def follow_every_count(client, figures_page):
+    """Each `data-count` link of a dashboard page, followed: its list shows that count."""
+    html = figures_page.content.decode()
+    links = {
+        unescape(href): count
+        for href, count in re.findall(r'<a href="([^"]+)" data-count="(\d+)"', html)
+    }
+    assert links
+    for href, count in links.items():
+        listing = client.get(href)
+        assert listing.status_code == 200, href
+        assert listing.context["total"] == int(count), href
+    return links
+
+
+def test_an_absurd_quality_score_costs_one_open_bin(client, make_article):
+    """Issue 14: `quality: 2147483647` once meant 214 million bins and a worker timeout."""
+    for quality in (0, 45, 161, 2147483647):
+        make_article(quality=quality, heat=quality)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    bins = response.context["figures"]["quality"]["bins"]
+    assert len(bins) == 30
+    assert (bins[-1]["from"], bins[-1]["to"], bins[-1]["count"]) == (290, None, 1)
+    assert parse_qs(urlsplit(bins[-1]["href"]).query) == {"quality_min": ["290"]}
+    assert client.get("/api/dashboard/").status_code == 200
+    follow_every_count(client, response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?date_from=2020-01-01", "?date_to=2024-06-30", "?quality_min=1", "?topic=ai"],
+)
+def test_extreme_dates_never_take_the_dashboard_down(client, make_article, query):
+    """Issue 14: 9999-12-31T23:00Z overflowed the weekly figures; 0001-01-01 filtered ones."""
+    for moment in (
+        datetime(9999, 12, 31, 23, 0, tzinfo=UTC),
+        datetime(1, 1, 1, 0, 0, tzinfo=UTC),
+        datetime(2024, 3, 1, 12, 0, tzinfo=UTC),
+    ):
+        make_article(published_at=moment, topics=["AI"], quality=5)
+
+    response = client.get(f"/dashboard/{query}")
+
+    assert response.status_code == 200
+    assert client.get(f"/api/dashboard/{query}").status_code == 200
+    timeline = response.context["figures"]["timeline"]
+    assert len(timeline["buckets"]) <= 60
+    total = response.context["figures"]["headline"]["total"]
+    assert sum(bucket["count"] for bucket in timeline["buckets"]) == total
+    follow_every_count(client, response)
