@@ -88,8 +88,8 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         RelatedLink.objects.create(article=article, target=target, position=position)
 
     # data version, the article with its provider, its topics, images, related links,
-    # more on, more from
-    with django_assert_max_num_queries(7):
+    # the taxonomy's depths (to pick the most specific topic; cached), more on, more from
+    with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url())
 
     assert len(response.context["related_links"]) == count
