@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django_filters.fields import ModelMultipleChoiceField
 
+from . import search as full_text
 from .aliases import canonical_domains, canonical_topic_slugs
 from .models import ArticleImage, ArticleTopic, Provider, Topic
 
@@ -237,7 +238,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(Exists(ArticleImage.objects.filter(article=OuterRef("pk"))))
 
     def filter_search(self, queryset, name, query):
-        return queryset.search(query)
+        # One plan for the facet passes and the page (articles/search.py).
+        return full_text.search(queryset, query, plans=self.__dict__.setdefault("plans", {}))
 
     def filter_sort(self, queryset, name, sort):
         # Ordering itself is applied in `filter_queryset`, after every filter.

@@ -356,9 +356,10 @@ def article_detail(request, pk, slug):
     others = (
         visible.exclude(pk=article.pk).select_related("provider").order_by("-published_at", "-id")
     )
+    more_topic = most_specific(topics, topic_depths(data_version(request)))
     more_on_topic = []
-    if topics:
-        in_topic = Exists(ArticleTopic.objects.filter(article=OuterRef("pk"), topic=topics[0]))
+    if more_topic:
+        in_topic = Exists(ArticleTopic.objects.filter(article=OuterRef("pk"), topic=more_topic))
         more_on_topic = list(others.filter(in_topic)[:MORE_ARTICLES])
     more_from_provider = []
     if article.provider_id:
@@ -377,12 +378,38 @@ def article_detail(request, pk, slug):
             "topics": topics,
             "lead_image": images[0] if images else None,
             "related": [related_item(link) for link in article.related_links.all()],
+            "more_topic": more_topic,
             "more_on_topic": more_on_topic,
             "more_from_provider": more_from_provider,
             "page_url": page_url,
             "json_ld": news_article_json_ld(article, page_url, topics, images),
         },
     )
+
+
+def topic_depths(version):
+    """{topic id: how many ancestors it has}, cached under the data version (one query cold)."""
+
+    def depths():
+        parents = dict(Topic.objects.values_list("pk", "parent_id"))
+        found = {}
+        for pk in parents:
+            seen, parent = {pk}, parents[pk]
+            while parent is not None and parent not in seen:  # a parent loop stops the walk
+                seen.add(parent)
+                parent = parents.get(parent)
+            found[pk] = len(seen) - 1
+        return found
+
+    return cached("topic-depths", depths, version=version)
+
+
+def most_specific(topics, depths):
+    """The deepest of `topics` in the taxonomy (the first listed on a tie), or None: "More on
+    Computer Vision" rather than the root "AI" that nearly every article carries."""
+    if not topics:
+        return None
+    return max(topics, key=lambda topic: (depths.get(topic.pk, 0), -topics.index(topic)))
 
 
 def news_article_json_ld(article, page_url, topics, images):

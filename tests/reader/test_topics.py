@@ -85,3 +85,20 @@ def test_an_old_topic_slug_redirects_to_the_merged_topic(client, make_topic):
 
 def test_an_unknown_topic_is_404(client):
     assert client.get("/topics/nothing-here/").status_code == 404
+
+
+def test_an_empty_topic_says_so_on_its_page_and_in_the_taxonomy(client, make_topic, make_article):
+    empty = make_topic("Quantum Sensing")
+    make_article(topics=["Robotics"])
+
+    html = client.get(empty.get_absolute_url()).content.decode()
+    assert '<li class="empty">No articles in Quantum Sensing yet.</li>' in html
+
+    filtered = client.get(empty.get_absolute_url(), {"quality_min": "50"}).content.decode()
+    assert "No articles match these filters." in filtered
+
+    taxonomy = client.get(reverse("articles:topic_list")).content.decode()
+    assert (
+        f'<a href="{empty.get_absolute_url()}">Quantum Sensing</a> '
+        '<span class="count">no articles yet</span>'
+    ) in taxonomy
