@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django_filters.fields import ModelMultipleChoiceField
@@ -25,36 +26,21 @@ QUALITY_LIMIT = 1_000_000
 SEARCH_MAX_LENGTH = 200
 
 
-class SortChoices:
-    NEWEST = "newest"
-    OLDEST = "oldest"
-    QUALITY = "quality"
-    HEAT = "heat"
-    RELEVANCE = "relevance"
-
-    choices = [
-        (NEWEST, "Newest first"),
-        (OLDEST, "Oldest first"),
-        (QUALITY, "Highest quality"),
-        (HEAT, "Hottest"),
-        (RELEVANCE, "Most relevant (when searching)"),
-    ]
+class SortChoices(models.TextChoices):
+    NEWEST = "newest", "Newest first"
+    OLDEST = "oldest", "Oldest first"
+    QUALITY = "quality", "Highest quality"
+    HEAT = "heat", "Hottest"
+    RELEVANCE = "relevance", "Most relevant (when searching)"
 
 
-class PeriodChoices:
+class PeriodChoices(models.TextChoices):
     """Quick date ranges, relative to today in the site's time zone (so bookmarks stay fresh)."""
 
-    TODAY = "today"
-    WEEK = "7d"
-    MONTH = "30d"
-    YEAR = "year"
-
-    choices = [
-        (TODAY, "Today"),
-        (WEEK, "Last 7 days"),
-        (MONTH, "Last 30 days"),
-        (YEAR, "This year"),
-    ]
+    TODAY = "today", "Today"
+    WEEK = "7d", "Last 7 days"
+    MONTH = "30d", "Last 30 days"
+    YEAR = "year", "This year"
 
 
 def local_today():

@@ -91,6 +91,7 @@ def requests_to_try():
     """Every endpoint and parameter once with a NUL byte, then a seeded sample of the rest."""
     rng = random.Random(2026)
     tried = [(endpoint, {name: "\x00"}) for endpoint in ENDPOINTS for name in PARAMETERS]
+    tried += [(endpoint, {"q": "a " * 90, "sort": "relevance"}) for endpoint in ENDPOINTS]
     for _ in range(SAMPLES):
         names = rng.sample(PARAMETERS, rng.randint(1, 3))
         tried.append((rng.choice(ENDPOINTS), {name: rng.choice(HOSTILE_VALUES) for name in names}))
