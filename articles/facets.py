@@ -4,14 +4,9 @@ Each facet is counted over the results filtered by every *other* active filter, 
 (the usual "disjunctive" facets): with topic=a selected, the topic counts still show how many
 articles b or c would add, since topics combine with OR.
 
-Cost: facets count within the newest FACET_WINDOW results, by grouped queries (topics: one;
-every other facet: one shared pass, plus one per facet whose own filter is active), and the
-result total comes from the shared pass, or, past the window, from a COUNT that stops after
-COUNT_BOUND + 1 matches; so a cold list reads at most about that many matching rows per query,
-at 100,000 articles as at 10,000. The
-whole set is cached under the normalised filters and the data version (articles/cache.py), so
-a repeated list costs one small query, and an import in another process makes every older
-entry unreachable.
+Facets count within the newest FACET_WINDOW results and the total stops at COUNT_BOUND, so a cold
+list costs the same at 100,000 articles as at 10,000. The whole set is cached under the normalised
+filters and the data version (articles/cache.py).
 """
 
 from dataclasses import dataclass, field
@@ -199,21 +194,11 @@ def from_summary(facet, rows, selected):
 def compute_counts(filterset, selected):
     """The total and every facet's raw counts, without caching.
 
-    The total is exact up to COUNT_BOUND (`total_is_lower_bound` says when it is not), and
-    facets count within the newest FACET_WINDOW results, so a cold list costs about the same
-    however large the table grows (the page says so when it matters). Facets whose own filter
-    is not active share one pass over the results (`summary_rows`); one whose own filter is
-    active gets its own pass; topics always get one. The shared pass also gives the total when
-    the results fit in the window, so an unfiltered or topic-filtered list costs two queries
-    (topics, summary), plus a bounded COUNT when the results fill the window.
-
-    On PostgreSQL the summary passes also return their window's ids (and oldest date): the
-    topic pass over the same window then reads `articletopic` by index for those ids, sent as
-    one array, instead of finding the window again and hash-joining a sequential scan of
-    `articletopic`; and a full window's "more than COUNT_BOUND?" is one EXISTS past the
-    window's oldest row instead of re-reading COUNT_BOUND + 1 matches. Same number of queries;
-    the window (the costly part of a search, which recomputes to_tsvector per row it walks)
-    is found once instead of three times. SQLite keeps the subqueries (fast there).
+    Facets whose own filter is not active share one pass over the window (`summary_rows`),
+    which also gives the total when the results fit in it; topics get their own pass. On
+    PostgreSQL the shared pass returns its window's ids so the topic pass and the "more than
+    COUNT_BOUND?" check reuse the window instead of finding it again (the planner otherwise
+    hash-joins a full scan of the topic links); SQLite plans the subqueries well.
     """
     active = {name for name, value in filterset.form.cleaned_data.items() if value}
     postgresql = connections[filterset.queryset.db].vendor == "postgresql"
