@@ -90,11 +90,12 @@ def test_a_failed_image_collapses_instead_of_leaving_an_empty_box(page, newsroom
     """The test images point at an unreachable host, so every one fails."""
     page.goto(newsroom.get_absolute_url())
 
-    page.wait_for_function("document.querySelector('figure.story__image.img-failed')")
+    # Not wait_for_function: it evaluates a string, which the Content-Security-Policy forbids.
+    page.wait_for_selector("figure.story__image.img-failed", state="attached")
     assert page.locator("figure.story__image").bounding_box() is None
 
     page.goto("/")
-    page.wait_for_function("document.querySelectorAll('.card__image.img-failed').length > 0")
+    page.wait_for_selector(".card__image.img-failed", state="attached")
     assert page.locator(".card__image").first.bounding_box() is None
 
 
