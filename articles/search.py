@@ -152,6 +152,17 @@ class Matches(_OnIndex):
         return f"{self.vector(compiler)} @@ {tsquery}", params
 
 
+class IndexEntryOfRow(_OnIndex):
+    """SQLite: the joined index table's row is this article's (the join condition of
+    by_relevance, written through the pk column so that it follows the table's alias)."""
+
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        pk, params = self.row(compiler)
+        return f"{FTS_TABLE}.rowid = {pk}", params
+
+
 class Rank(_OnIndex):
     """How well the row matches, higher is better: PostgreSQL's ts_rank_cd of its column."""
 
@@ -208,8 +219,9 @@ def by_relevance(queryset, text):
 
     Annotates `search_rank`. On SQLite bm25 exists only inside the FTS5 query, where it is
     computed for every match in one pass; a subquery per row would run the whole search again
-    for each (~3 ms a row), so the index table is joined to the top-level query instead, which
-    Django's ORM can only say through extra(): this queryset must not be used as a subquery.
+    for each (~3 ms a row), so the index table is joined instead, which Django's ORM can only
+    say through extra(); the join condition is an expression, so it follows the article
+    table's alias when the queryset becomes a subquery (the dashboard's aggregates).
     """
     query = parse(text)
     if not query.required:
@@ -217,10 +229,10 @@ def by_relevance(queryset, text):
     if vendor(queryset) == "sqlite":
         queryset = queryset.extra(  # noqa: S610 - constant SQL; the search goes as a parameter
             tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE}.rowid = articles_article.id", f"{FTS_TABLE} MATCH %s"],
+            where=[f"{FTS_TABLE} MATCH %s"],
             params=[fts5_match(query.required)],
             select={"search_rank": f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"},
-        )
+        ).filter(IndexEntryOfRow(query.required))
     else:
         queryset = queryset.annotate(search_rank=Rank(query.required))
     return queryset.order_by("-search_rank", "-published_at", "-id")

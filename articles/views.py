@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from .aliases import provider_by_domain, topic_by_slug
 from .cache import cached, current_data_version, digest
 from .counts import provider_counts, topic_counts
+from .date_facets import date_facets
 from .facets import FACET_WINDOW, listing_facets
 from .feeds import feed_title
 from .filters import (
@@ -201,8 +202,9 @@ def article_listing(request, base, *, scope, feed, within="", context=(), implie
     errors = []
     if not filterset.is_valid():
         errors.append("Some filters are not valid; fix the fields marked below.")
+    version = data_version(request)
     total, total_is_lower_bound, facets, with_image = listing_facets(
-        filterset, f"{scope}:{audience(request.user)}", version=data_version(request)
+        filterset, f"{scope}:{audience(request.user)}", version=version
     )
     for facet_name, value in implied:
         facet = facets[facet_name]
@@ -217,9 +219,15 @@ def article_listing(request, base, *, scope, feed, within="", context=(), implie
         except EmptyPage:
             errors.append(no_such_page(request.GET["page"], paginator, total_is_lower_bound))
     data = filterset.form.cleaned_data
+    periods = (
+        []
+        if errors
+        else date_facets(filterset, f"{scope}:{audience(request.user)}", version=version)
+    )
     search_query = parse_search(data["q"]) if not errors and searching(data) else None
     context.update(
         search_query=search_query,
+        periods=periods,
         search_text=request.GET.get("q", "")[:SEARCH_MAX_LENGTH],
         max_terms=MAX_TERMS,
         follow=None if errors else follow_links(data, feed=feed, within=within, implied=implied),

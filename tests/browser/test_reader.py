@@ -235,3 +235,23 @@ def test_a_search_is_titled_kept_in_the_box_and_highlighted(page, newsroom):
     assert page.input_value("#id_q") == "robotics"
     assert set(page.locator(".card__title mark").all_inner_texts()) == {"Robotics"}
     assert page.evaluate("window.pwned") is None
+
+
+def test_a_year_and_then_a_month_narrow_the_list(page, make_article):
+    for when, title in [
+        (datetime(2023, 11, 5, tzinfo=UTC), "November story"),
+        (datetime(2024, 2, 1, tzinfo=UTC), "February story"),
+        (datetime(2024, 3, 3, tzinfo=UTC), "March story"),
+    ]:
+        make_article(title, published_at=when)
+    page.goto("/")
+    years = page.get_by_role("list", name="Results by year and month")
+
+    years.get_by_role("link", name="2024 2").click()
+    page.wait_for_url("**date_from=2024-01-01**")
+    assert page.locator(".card__title a").all_inner_texts() == ["March story", "February story"]
+    assert page.input_value("#id_date_to") == "2024-12-31"
+
+    page.get_by_role("link", name="February 1").click()
+    page.wait_for_url("**date_to=2024-02-29**")
+    assert page.locator(".card__title a").all_inner_texts() == ["February story"]

@@ -34,9 +34,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     query per card; the facets are grouped queries, not one per choice (and are cached)."""
     fill(make_article, make_provider, count)
 
-    # data version; topic counts, one pass for the other facets (it gives the total too);
-    # page, topics, images
-    with django_assert_max_num_queries(6):
+    # data version; topic counts, one pass for the other facets (it gives the total too),
+    # the months; page, topics, images
+    with django_assert_max_num_queries(7):
         cold = client.get(LIST_URL)
     # another page of the same results: the counts come from the cache
     with django_assert_max_num_queries(4):
@@ -67,9 +67,9 @@ def test_a_filtered_list_runs_a_fixed_number_of_queries(
 
     # the topic and provider checks; data version; on SQLite, how many articles the search
     # matches (to choose its plan); topic counts, a pass for the other facets (it gives the
-    # total too) plus one for each facet whose own filter is on (provider, quality, image);
-    # the page, its topics and images
-    with django_assert_max_num_queries(12):
+    # total too) plus one for each facet whose own filter is on (provider, quality, image),
+    # the months; the page, its topics and images
+    with django_assert_max_num_queries(13):
         response = client.get(LIST_URL, params)
 
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, ArticleTopic
 from articles.search import ensure_sqlite_triggers, search_articles
 from tests.importing import write_article
 from tests.reader import fresh_cache  # noqa: F401 - autouse fixture
@@ -255,3 +255,24 @@ def test_postgresql_answers_from_the_gin_index(make_article):
         plan = Article.objects.search("index").explain()
 
     assert "article_search_vector" in plan
+
+
+@pytest.mark.parametrize("url", [reverse("dashboard"), reverse("api_dashboard")])
+def test_the_dashboard_counts_a_search(client, stories, url):
+    """The dashboard reuses the list's filtered queryset inside its own aggregates."""
+    response = client.get(url, {"q": "language"})
+
+    assert response.status_code == 200
+
+
+def test_a_ranked_search_still_works_as_a_subquery(stories):
+    """The dashboard aggregates over the list's queryset, relevance order and all."""
+    ranked = Article.objects.search("language").by_relevance("language")
+
+    assert sorted(
+        Article.objects.filter(pk__in=ranked.values("pk")).values_list("title", flat=True)
+    ) == [
+        "Language model beats benchmark",
+        "Model of language acquisition",
+    ]
+    assert list(ArticleTopic.objects.filter(article__in=ranked.order_by())) == []
