@@ -20,7 +20,7 @@ from .aliases import provider_by_domain, topic_by_slug
 from .charts import xml_safe
 from .filters import ArticleFilter
 from .http import BadParameters, Moved, cache_for_readers, redirect_keeping_query, with_query
-from .models import Article
+from .models import Article, Story
 
 ENTRIES = 50
 
@@ -154,3 +154,13 @@ class ProviderFeed(ArticlesFeed):
             provider.get_absolute_url(),
             Article.objects.filter(provider=provider),
         )
+
+
+class StoryFeed(ArticlesFeed):
+    """/feeds/stories/<id>/: a story's articles, newest first."""
+
+    def base(self, request, pk):
+        story = Story.objects.filter(pk=pk).first()
+        if story is None:
+            raise Http404("No such story.")
+        return story.title, story.get_absolute_url(), Article.objects.filter(story=story)
