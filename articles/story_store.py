@@ -44,7 +44,7 @@ def group_new_articles(window=stories.WINDOW):
                 return looked_at
             if assign(new, known_around(new, window), window):
                 bump_data_version()
-            Article.objects.filter(pk__in=[row["id"] for row in new]).update(story_checked=True)
+            mark_checked([row["id"] for row in new])
         looked_at += len(new)
 
 
@@ -65,7 +65,7 @@ def known_around(new, window):
 
 def assign(new, known, window):
     """Store what grouping `new` against `known` decides; returns whether any story changed."""
-    links = related_pairs([row["id"] for row in new])
+    links = related_pairs()
     grouping = stories.group(
         [item(row, links) for row in new], [item(row, links) for row in known], window=window
     )
@@ -94,15 +94,29 @@ def item(row, links):
     )
 
 
-def related_pairs(article_ids):
-    """{article id: ids it lists in `related` or is listed by}, for `article_ids`."""
+def related_pairs():
+    """{article id: ids it lists in `related` or is listed by}, for the articles not grouped yet
+    (by a join, not a list of ids: preparing thousands of ids costs more than the query)."""
     links = {}
-    for source, target in RelatedLink.objects.filter(
-        Q(article_id__in=article_ids) | Q(target_id__in=article_ids)
-    ).values_list("article_id", "target_id"):
+    not_grouped = Q(article__story_checked=False, article__is_stub=False) | Q(
+        target__story_checked=False, target__is_stub=False
+    )
+    for source, target in RelatedLink.objects.filter(not_grouped).values_list(
+        "article_id", "target_id"
+    ):
         links.setdefault(source, set()).add(target)
         links.setdefault(target, set()).add(source)
     return links
+
+
+def mark_checked(article_ids):
+    """Grouping has looked at these articles. One executemany, like set_stories()."""
+    table = connection.ops.quote_name(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET story_checked = %s WHERE id = %s",  # noqa: S608 - names only
+            [(True, article_id) for article_id in article_ids],
+        )
 
 
 def set_stories(story_of):

@@ -140,3 +140,10 @@ def test_api_lists_stories_latest_first_with_their_articles(
     assert first["size"] == 3
     assert [a["id"] for a in first["articles"]] == [a.pk for a in newer_articles]
     assert first["url"].endswith(newer.get_absolute_url())
+
+
+def test_one_card_per_story_works_with_a_search_sorted_by_relevance(client, make_story):
+    story, articles = make_story(title="Talkwise exposed chatbot transcripts", size=2)
+    response = client.get(LIST_URL, {"group": "story", "q": "talkwise", "sort": "relevance"})
+    assert response.status_code == 200
+    assert [card.pk for card in response.context["page_obj"].object_list] == [articles[1].pk]
