@@ -17,7 +17,8 @@ from .dashboard import figures as dashboard
 from .filters import ArticleFilter
 from .http import BadParameters, cache_for_readers, errors_response, json_response
 from .models import Article, Provider, Topic
-from .serializers import article_dict, provider_api_dict, topic_dict, with_api_joins
+from .serializers import article_dict, provider_api_dict, story_dict, topic_dict, with_api_joins
+from .story_pages import stories_with_sizes, story_sizes
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -93,7 +94,8 @@ def article_list(request):
     page, envelope = paginate(request, filtered_articles(request).values_list("pk", flat=True))
     ids = list(page)
     articles = with_api_joins(Article.objects.filter(pk__in=ids)).in_bulk()
-    envelope["results"] = [article_dict(articles[pk], request) for pk in ids]
+    sizes = story_sizes([article.story_id for article in articles.values()], request.user)
+    envelope["results"] = [article_dict(articles[pk], request, sizes) for pk in ids]
     return json_response(request, envelope)
 
 
@@ -103,7 +105,8 @@ def article_detail(request, pk):
     article = queryset.filter(pk=pk).first()
     if article is None:
         return errors_response(request, {"id": [f"No article with id {pk}."]}, status=404)
-    return json_response(request, article_dict(article, request))
+    sizes = story_sizes([article.story_id], request.user)
+    return json_response(request, article_dict(article, request, sizes))
 
 
 @api_view
@@ -122,6 +125,25 @@ def provider_list(request):
     counts = provider_counts(request.user)
     envelope["results"] = [
         provider_api_dict(provider, counts.get(provider.pk, 0), request) for provider in page
+    ]
+    return json_response(request, envelope)
+
+
+@api_view
+def story_list(request):
+    """Stories of two visible articles or more, latest news first; two queries a page."""
+    page, envelope = paginate(request, stories_with_sizes(request.user))
+    stories = list(page)
+    members = {}
+    for article in (
+        Article.objects.visible_to(request.user)
+        .filter(story__in=stories)
+        .select_related("provider")
+        .order_by("published_at", "id")
+    ):
+        members.setdefault(article.story_id, []).append(article)
+    envelope["results"] = [
+        story_dict(story, members.get(story.pk, []), request) for story in stories
     ]
     return json_response(request, envelope)
 

@@ -22,7 +22,7 @@ from .charts import xml_safe
 from .dashboard.figures import figures_for, filterset_for
 from .filters import ArticleFilter, describe, start_of_day
 from .http import BadParameters, Moved, cache_for_readers, redirect_keeping_query, with_query
-from .models import Article
+from .models import Article, Story
 
 ENTRIES = 50
 
@@ -230,3 +230,13 @@ class RisingFeed(ArticlesFeed):
 
     def item_extra_kwargs(self, item):
         return {}
+
+
+class StoryFeed(ArticlesFeed):
+    """/feeds/stories/<id>/: a story's articles, newest first."""
+
+    def base(self, request, pk):
+        story = Story.objects.filter(pk=pk).first()
+        if story is None:
+            raise Http404("No such story.")
+        return story.title, story.get_absolute_url(), Article.objects.filter(story=story)

@@ -230,6 +230,32 @@ class ArticleQuerySet(models.QuerySet):
         return full_text.by_relevance(self, query)
 
 
+class Story(models.Model):
+    """Articles from several sources reporting the same news item (grouped by articles/stories.py
+    on import; staff split and merge them in the admin)."""
+
+    title = models.CharField(
+        max_length=1000, help_text="The first article's title, to start; staff may reword it."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-last_published_at", "-id"]
+        indexes = [
+            # /api/stories/ and the admin list: latest news first.
+            models.Index(fields=["-last_published_at", "-id"], name="story_recent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:story_detail", args=[self.pk])
+
+
 class Article(models.Model):
     url = models.CharField(
         max_length=2000,
@@ -300,6 +326,23 @@ class Article(models.Model):
         "unless run with --overwrite-edited. Untick to let the next import update it.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Set after each import batch (articles/story_store.py). The importer writes none of these
+    # columns, so the flags need database-side defaults.
+    story_checked = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Whether story grouping has looked at it; then no story means no other "
+        "source reports it.",
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    story_pinned = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Set when staff split or merge its story: grouping never moves it again.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -329,6 +372,12 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id", "is_stub", "quality"],
                 name="article_status_recent",
+            ),
+            # Story grouping after each import batch: the articles it has not looked at yet.
+            models.Index(
+                fields=["published_at", "id"],
+                name="article_story_unchecked",
+                condition=Q(story_checked=False),
             ),
         ]
         constraints = [

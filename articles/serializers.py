@@ -53,8 +53,8 @@ def image_dict(image):
     return values
 
 
-def article_dict(article, request):
-    """`article` must come from `with_api_joins(...)`."""
+def article_dict(article, request, story_sizes):
+    """`article` must come from `with_api_joins(...)`; `story_sizes` from story_sizes()."""
     item = {
         "id": article.pk,
         "url": request.build_absolute_uri(article.get_absolute_url()),
@@ -77,10 +77,44 @@ def article_dict(article, request):
         "images": [image_dict(image) for image in article.images.all()],
         "related": [link.entry for link in article.api_related_links],
         "body": article.body or None,
+        "story": story_ref(article.story_id, story_sizes, request),
     }
     # Keys outside the format, as the file gave them (one named like ours would shadow it).
     item.update((key, value) for key, value in article.extra.items() if key not in item)
     return item
+
+
+def story_ref(story_id, story_sizes, request):
+    """The article's story: null when no other article the reader may see reports it."""
+    size = story_sizes.get(story_id, 0)
+    if story_id is None or size < 2:
+        return None
+    url = reverse("articles:story_detail", args=[story_id])
+    return {"id": story_id, "size": size, "url": request.build_absolute_uri(url)}
+
+
+def story_dict(story, articles, request):
+    """A story from `stories_with_sizes()`, with its visible `articles`, oldest first."""
+    return {
+        "id": story.pk,
+        "title": story.title,
+        "size": story.size,
+        "firstPublishedDateTime": iso_utc(story.first_published_at),
+        "lastPublishedDateTime": iso_utc(story.last_published_at),
+        "url": request.build_absolute_uri(story.get_absolute_url()),
+        "feedUrl": request.build_absolute_uri(reverse("feed_story", args=[story.pk])),
+        "articles": [
+            {
+                "id": article.pk,
+                "title": article.title,
+                "publishedDateTime": iso_utc(article.published_at),
+                "provider": provider_dict(article.provider),
+                "url": request.build_absolute_uri(article.get_absolute_url()),
+                "webUrl": article.web_url or None,
+            }
+            for article in articles
+        ],
+    }
 
 
 def topic_dict(topic, article_count, request):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import story_pages, views
 
 app_name = "articles"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/<str:domain>/", views.provider_detail, name="provider_detail"),
+    path(
+        "stories/<int:pk>/",
+        views.cached_for_readers(story_pages.story_detail),
+        name="story_detail",
+    ),
 ]

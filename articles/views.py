@@ -18,7 +18,7 @@ from .aliases import provider_by_domain, topic_by_slug
 from .cache import cached, current_data_version, digest
 from .counts import provider_counts, topic_counts
 from .date_facets import date_facets
-from .facets import FACET_WINDOW, listing_facets
+from .facets import FACET_WINDOW, bounded_count, listing_facets
 from .feeds import feed_title
 from .filters import (
     SEARCH_MAX_LENGTH,
@@ -34,6 +34,7 @@ from .models import Article, ArticleTopic, Audience, Provider, RelatedLink, Topi
 from .safe_urls import http_url
 from .search_syntax import MAX_TERMS
 from .search_syntax import parse as parse_search
+from .story_pages import BadGroup, add_story_cards, newest_of_each_story, one_card_per_story
 
 ARTICLES_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 100
@@ -210,7 +211,16 @@ def article_listing(request, base, *, scope, feed, within="", context=(), implie
         facet = facets[facet_name]
         facet.choices = [choice for choice in facet.choices if choice.value != value]
     page_obj = None
-    paginator = CountedPaginator(filterset.qs.for_listing(), ARTICLES_PER_PAGE, count=total)
+    listing = filterset.qs
+    try:
+        per_story = one_card_per_story(request)
+    except BadGroup as exc:
+        per_story = False
+        errors.append(str(exc))
+    if per_story and not errors:
+        listing = newest_of_each_story(listing)
+        total, total_is_lower_bound = bounded_count(listing)
+    paginator = CountedPaginator(listing.for_listing(), ARTICLES_PER_PAGE, count=total)
     if not errors:
         try:
             page_obj = paginator.page(page_number(request))
@@ -218,6 +228,8 @@ def article_listing(request, base, *, scope, feed, within="", context=(), implie
             errors.append(str(exc))
         except EmptyPage:
             errors.append(no_such_page(request.GET["page"], paginator, total_is_lower_bound))
+    if page_obj is not None:
+        add_story_cards(page_obj.object_list, request.user, with_others=per_story)
     data = filterset.form.cleaned_data
     periods = (
         []
@@ -249,6 +261,7 @@ def article_listing(request, base, *, scope, feed, within="", context=(), implie
         chips=active_filter_chips(request, data),
         sort_links=sort_links(data),
         current_sort=data.get("sort") or "",
+        per_story=per_story,
         page_obj=page_obj,
         page_range=(
             paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from articles import api
 from articles.dashboard.views import dashboard_view
-from articles.feeds import ArticlesFeed, ProviderFeed, RisingFeed, TopicFeed
+from articles.feeds import ArticlesFeed, ProviderFeed, RisingFeed, StoryFeed, TopicFeed
 from articles.health import healthz
 from articles.sitemaps import SITEMAPS, robots_txt
 
@@ -16,11 +16,13 @@ urlpatterns = [
     path("feeds/topics/<slug:slug>/", TopicFeed(), name="feed_topic"),
     path("feeds/providers/<str:domain>/", ProviderFeed(), name="feed_provider"),
     path("feeds/rising/", RisingFeed(), name="feed_rising"),
+    path("feeds/stories/<int:pk>/", StoryFeed(), name="feed_story"),
     path("api/", api.docs, name="api_docs"),
     path("api/articles/", api.article_list, name="api_articles"),
     path("api/articles/<int:pk>/", api.article_detail, name="api_article"),
     path("api/topics/", api.topic_list, name="api_topics"),
     path("api/providers/", api.provider_list, name="api_providers"),
+    path("api/stories/", api.story_list, name="api_stories"),
     path("api/dashboard/", api.dashboard_figures, name="api_dashboard"),
     path("api/rising/", api.rising, name="api_rising"),
     path("export/articles.csv", api.export_csv, name="export_articles_csv"),

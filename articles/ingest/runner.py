@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigger, SourceFile
+from articles.story_store import group_new_articles
 
 from . import staff_state
 from .lock import ImportLocked, die_with_parent, import_lock
@@ -286,6 +287,8 @@ class Importer:
             batch, overwrite_edited=self.overwrite_edited, dry_run=self.result.dry_run
         ):
             self.add(outcome.action, outcome.problems)
+        if not self.result.dry_run:
+            group_new_articles()
         if time.monotonic() - self.progress_saved >= PROGRESS_EVERY:
             self.save_progress()
 

@@ -37,6 +37,7 @@ ARTICLE_SHAPE = {
     "images": list,
     "related": list,
     "body": (str, type(None)),
+    "story": (dict, type(None)),
 }
 IMAGE_KEYS = {"url", "width", "height", "isCached", "title"}
 PROVIDER_KEYS = {"name", "domain", "images"}
