@@ -23,11 +23,13 @@ from ..ingest.export_read import article_records
 from ..ingest.write import article_text, file_name
 from ..markdown import render_markdown
 from ..models import Article, ArticleImage, ArticleStatus, ArticleTopic, RelatedLink, Topic
+from ..search import search_articles
 from .base import (
     ActionPageMixin,
     BumpsDataVersion,
     ReadOnlyInline,
     StaffAdmin,
+    bounded_search,
     image_tag,
     plural,
 )
@@ -279,10 +281,11 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, StaffAdmin):
         "edited_by_staff",
     ]
     date_hierarchy = "published_at"
-    # Title and excerpt by substring; URL and domain by prefix (paste the start of a link).
+    # Shows the search box; the search itself is the readers' index (get_search_results).
     search_fields = ["title", "excerpt", "^url", "provider__name", "^provider__domain"]
     search_help_text = (
-        "Words in the title, excerpt or provider name; or the start of a URL or a domain."
+        "Words in the title, excerpt or provider name (the readers' search syntax: "
+        '"a phrase", prefix*, -word, OR); or the start of a URL or a domain.'
     )
     list_per_page = 50
     show_full_result_count = False
@@ -294,6 +297,11 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, StaffAdmin):
     }
     inlines = [ArticleTopicInline, ArticleImageInline, RelatedLinkInline]
     save_on_top = True
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term, _ = bounded_search(search_term)
+        return search_articles(queryset, search_term), False
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "excerpt", "body", "status"]}),
         (
