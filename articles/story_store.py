@@ -9,6 +9,8 @@ sets a story on an article that has none, so a re-import changes no story, and w
 `group_stories --regroup` command), which rebuilds every story but the pinned articles'.
 """
 
+from datetime import datetime, timedelta
+
 from django.db import connection, transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 
@@ -57,10 +59,19 @@ def known_around(new, window):
         Article.objects.filter(
             story_checked=True,
             is_stub=False,
-            published_at__gte=min(dates) - window,
-            published_at__lte=max(dates) + window,
+            published_at__gte=shifted(min(dates), -window),
+            published_at__lte=shifted(max(dates), window),
         ).values(*ITEM_FIELDS)
     )
+
+
+def shifted(moment, delta):
+    """`moment + delta`, held at the calendar's ends (a file may say 9999-12-31 or 0001-01-01)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        end = datetime.max if delta > timedelta(0) else datetime.min
+        return end.replace(tzinfo=moment.tzinfo)
 
 
 def assign(new, known, window):

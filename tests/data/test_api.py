@@ -306,7 +306,7 @@ def as_file(item):
     front = {
         key: value
         for key, value in item.items()
-        if key not in {"id", "url", "body"} and value is not None and value != []
+        if key not in {"id", "url", "body", "story"} and value is not None and value != []
     }
     front["images"] = [
         {key: value for key, value in image.items() if value is not None}
