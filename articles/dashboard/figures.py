@@ -47,7 +47,7 @@ from ..filters import (
     period_start,
     start_of_day,
 )
-from ..models import Article, audience
+from ..models import Article, Provider, Topic, audience
 from . import rising
 from .buckets import bucket_index, quality_bins, time_buckets
 
@@ -107,11 +107,15 @@ def compute_figures(user, filterset, params):
     headline, span = headline_figures(articles, params, bounds)
     topic_facet = filterset_for(user, without(params, "topic")).qs.order_by()
     provider_facet = filterset_for(user, without(params, "provider")).qs.order_by()
+    # Without a topic filter the topic facet is `articles` itself: one count serves the topic
+    # bars and the choice of series.
+    per_topic = topic_counts(topic_facet)
+    series = series_topics(per_topic, cleaned, headline["total"])
     return {
         "filters": [[name, value] for name, value in params],
         "headline": headline,
-        "timeline": timeline_figures(articles, params, bounds, span, headline["total"]),
-        "topics": topic_figures(topic_facet, params),
+        "timeline": timeline_figures(articles, params, bounds, span, series),
+        "topics": topic_figures(per_topic, params),
         "providers": provider_figures(provider_facet, params),
         "quality": quality_figures(articles, params, cleaned),
         "heatByQuality": heat_by_quality_figures(articles, params, cleaned, headline),
@@ -183,8 +187,13 @@ def headline_figures(articles, params, bounds):
     figures["until_today"] = bounds.last is None
     figures["links"] = {
         "total": list_url(params),
-        "last_7_days": list_url(params, **bounds.link_dates(windows[7], end)),
-        "last_30_days": list_url(params, **bounds.link_dates(windows[30], end)),
+        # No link when the filters start after the end (date_from in the future): no such list.
+        **{
+            f"last_{days}_days": list_url(params, **bounds.link_dates(first, end))
+            if first <= end
+            else None
+            for days, first in windows.items()
+        },
     }
     return figures, span
 
@@ -227,7 +236,7 @@ def clamp(day):
     return min(max(day, EARLIEST_DATE), LATEST_DATE)
 
 
-def timeline_figures(articles, params, bounds, span, total):
+def timeline_figures(articles, params, bounds, span, topics):
     """Articles per bucket over the whole range, and the same for the series topics.
 
     The range is the filters' dates, else the first to the last matching article (clamped to
@@ -269,8 +278,7 @@ def timeline_figures(articles, params, bounds, span, total):
             for index, bucket in enumerate(buckets)
         ],
     }
-    topics = series_topics(articles, params, total)
-    per_topic = {topic["pk"]: [0] * len(buckets) for topic in topics}
+    per_topic = {topic.pk: [0] * len(buckets) for topic in topics}
     rows = (
         by_day.filter(article_topics__topic__in=list(per_topic))
         .values("day", "article_topics__topic")
@@ -283,11 +291,11 @@ def timeline_figures(articles, params, bounds, span, total):
             per_topic[row["article_topics__topic"]][index] += row["count"]
     timeline["series"] = [
         {
-            "name": topic["name"],
-            "slug": topic["slug"],
+            "name": topic.name,
+            "slug": topic.slug,
             "counts": [
-                {"count": count, "href": links(index, topic=topic["slug"])}
-                for index, count in enumerate(per_topic[topic["pk"]])
+                {"count": count, "href": links(index, topic=topic.slug)}
+                for index, count in enumerate(per_topic[topic.pk])
             ],
         }
         for topic in topics
@@ -295,80 +303,78 @@ def timeline_figures(articles, params, bounds, span, total):
     return timeline
 
 
-def series_topics(articles, params, total):
+def topic_counts(articles):
+    """{topic id: articles} for every topic of `articles`: one grouped query without joining the
+    topic table per row (the names of the few shown are read after)."""
+    rows = articles.values_list("article_topics__topic").annotate(count=Count("pk")).order_by()
+    return {topic: count for topic, count in rows if topic is not None}
+
+
+def ranked(counts, names):
+    """Ids by count, then name."""
+    return sorted(counts, key=lambda pk: (-counts[pk], names.get(pk, "")))
+
+
+def series_topics(topic_counts_without_topic_filter, cleaned, total):
     """The topics the timeline draws apart: the selected ones, else the most specific common ones.
 
     Most specific: among the commonest topics, leave out any that is the parent of another, and
-    any that nearly every article carries (when there is anything else).
+    any that nearly every article carries (when there is anything else). The counts leave out the
+    topic filter, so with one set they are the selected topics' own counts.
     """
-    rows = list(
-        articles.filter(article_topics__isnull=False)
-        .values(
-            "article_topics__topic",
-            "article_topics__topic__name",
-            "article_topics__topic__slug",
-            "article_topics__topic__parent",
-        )
-        .annotate(count=Count("pk"))
-        .order_by("-count", "article_topics__topic__name")[:TOPIC_CANDIDATES]
-    )
-    selected = {value for name, value in params if name == "topic"}
-    if selected:
-        rows = [row for row in rows if row["article_topics__topic__slug"] in selected]
-    else:
-        parents = {row["article_topics__topic__parent"] for row in rows}
-        specific = [row for row in rows if row["article_topics__topic"] not in parents]
-        telling = [row for row in specific if row["count"] < rising.UBIQUITOUS_SHARE * total]
-        rows = telling or specific or rows
-    return [
-        {
-            "pk": row["article_topics__topic"],
-            "name": row["article_topics__topic__name"],
-            "slug": row["article_topics__topic__slug"],
-        }
-        for row in rows[:SERIES_TOPICS]
-    ]
+    counts = topic_counts_without_topic_filter
+    if cleaned.get("topic"):
+        topics = {topic.pk: topic for topic in cleaned["topic"]}
+        order = ranked({pk: counts.get(pk, 0) for pk in topics}, {})
+        return [topics[pk] for pk in order[:SERIES_TOPICS]]
+    candidates = sorted(counts, key=lambda pk: -counts[pk])[:TOPIC_CANDIDATES]
+    topics = Topic.objects.in_bulk(candidates)
+    candidates = ranked({pk: counts[pk] for pk in topics}, {pk: t.name for pk, t in topics.items()})
+    parents = {topics[pk].parent_id for pk in candidates}
+    specific = [pk for pk in candidates if pk not in parents]
+    telling = [pk for pk in specific if counts[pk] < rising.UBIQUITOUS_SHARE * total]
+    return [topics[pk] for pk in (telling or specific or candidates)[:SERIES_TOPICS]]
 
 
-def topic_figures(articles, params):
-    """The top topics of `articles` (which leave out the topic filter); a bar replaces it."""
+def topic_figures(counts, params):
+    """The top topics of `counts` (which leave out the topic filter); a bar replaces it."""
     selected = {value for name, value in params if name == "topic"}
-    rows = (
-        articles.filter(article_topics__isnull=False)
-        .values("article_topics__topic__name", "article_topics__topic__slug")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "article_topics__topic__name")[:TOP_BARS]
-    )
+    top = sorted(counts, key=lambda pk: -counts[pk])[: TOP_BARS * 2]
+    topics = Topic.objects.in_bulk(top)
+    order = ranked({pk: counts[pk] for pk in topics}, {pk: t.name for pk, t in topics.items()})
     return [
         {
-            "name": row["article_topics__topic__name"],
-            "slug": row["article_topics__topic__slug"],
-            "count": row["count"],
-            "href": list_url(params, topic=row["article_topics__topic__slug"]),
-            "selected": row["article_topics__topic__slug"] in selected,
+            "name": topics[pk].name,
+            "slug": topics[pk].slug,
+            "count": counts[pk],
+            "href": list_url(params, topic=topics[pk].slug),
+            "selected": topics[pk].slug in selected,
         }
-        for row in rows
+        for pk in order[:TOP_BARS]
     ]
 
 
 def provider_figures(articles, params):
     """The top providers of `articles` (which leave out the provider filter)."""
     selected = {value.lower() for name, value in params if name == "provider"}
-    rows = (
+    counts = dict(
         articles.filter(provider__isnull=False)
-        .values("provider", "provider__name", "provider__domain")
+        .values_list("provider")
         .annotate(count=Count("pk"))
-        .order_by("-count", "provider__name")[:TOP_BARS]
+        .order_by()
     )
+    top = sorted(counts, key=lambda pk: -counts[pk])[: TOP_BARS * 2]
+    providers = Provider.objects.in_bulk(top)
+    names = {pk: provider.name or provider.domain for pk, provider in providers.items()}
     return [
         {
-            "name": row["provider__name"] or row["provider__domain"],
-            "domain": row["provider__domain"],
-            "count": row["count"],
-            "href": list_url(params, provider=row["provider__domain"]),
-            "selected": row["provider__domain"] in selected,
+            "name": names[pk],
+            "domain": providers[pk].domain,
+            "count": counts[pk],
+            "href": list_url(params, provider=providers[pk].domain),
+            "selected": providers[pk].domain in selected,
         }
-        for row in rows
+        for pk in ranked({pk: counts[pk] for pk in providers}, names)[:TOP_BARS]
     ]
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..cache import current_data_version
+from ..cache import cached, current_data_version, digest
 from ..facets import FACET_WINDOW, listing_facets
 from ..filters import PeriodChoices, filter_params
 from ..health import import_health, may_see_import_health, recent_problems
@@ -60,7 +60,13 @@ def dashboard_view(request):
         query=urlencode(params),
         list_url=list_url(params),
         figures=figures,
-        charts=build_charts(figures),
+        # The SVG cards are cached beside the figures they draw: building them is most of a
+        # warm request.
+        charts=cached(
+            f"dashboard-charts:{digest(audience(request.user), params)}",
+            lambda: build_charts(figures),
+            version=version,
+        ),
         rising_lists=[
             ("Topics", figures["rising"]["topics"]),
             ("Providers", figures["rising"]["providers"]),

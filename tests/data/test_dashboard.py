@@ -497,7 +497,15 @@ def test_an_absurd_quality_score_costs_one_open_bin(client, make_article):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?date_from=2020-01-01", "?date_to=2024-06-30", "?quality_min=1", "?topic=ai"],
+    [
+        "",
+        "?date_from=2020-01-01",
+        "?date_to=2024-06-30",
+        "?quality_min=1",
+        "?topic=ai",
+        "?date_from=2999-01-01",
+        "?date_to=1900-12-31",
+    ],
 )
 def test_extreme_dates_never_take_the_dashboard_down(client, make_article, query):
     """Issue 14: 9999-12-31T23:00Z overflowed the weekly figures; 0001-01-01 filtered ones."""
