@@ -8,9 +8,6 @@ rel="noopener noreferrer nofollow".
 
 import threading
 
-import markdown as markdown_lib
-import nh3
-
 from .safe_urls import http_url
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
@@ -79,6 +76,8 @@ def render_markdown(text: str) -> str:
     """Markdown source → sanitised HTML ("" for empty text)."""
     if not text or not text.strip():
         return ""
+    import nh3  # on first use: most processes (an import of unchanged files) never render
+
     html = _converter().reset().convert(text)
     return nh3.clean(
         html,
@@ -96,6 +95,8 @@ def _converter():
     # A Markdown instance is costly to build but not thread-safe: one per thread, reset per use.
     converter = getattr(_local, "converter", None)
     if converter is None:
+        import markdown as markdown_lib
+
         converter = markdown_lib.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"tables": {"use_align_attribute": True}},

@@ -450,7 +450,7 @@ def news_article_json_ld(article, page_url, topics, images):
     }
     if article.provider:
         publisher = {"@type": "Organization", "name": article.provider.name}
-        logo = article.provider.logo
+        logo = article.logo
         if logo and http_url(logo.get("url")):
             publisher["logo"] = {"@type": "ImageObject", "url": logo["url"]}
         data["publisher"] = publisher

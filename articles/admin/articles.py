@@ -17,10 +17,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from .. import curation, exports
+from .. import curation
 from ..admin_forms import ArticleForm, ArticleImageForm, QualityForm, TopicChoiceForm
-from ..ingest.export_read import article_records
-from ..ingest.write import article_text, file_name
 from ..markdown import render_markdown
 from ..models import Article, ArticleImage, ArticleStatus, ArticleTopic, RelatedLink, Topic
 from ..search import search_articles
@@ -501,12 +499,18 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, StaffAdmin):
 
     @admin.action(description="Export selected articles as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
+        # The exports are imported when used: every process (cron's import too) loads the admin.
+        from .. import exports
+
         response = StreamingHttpResponse(exports.staff_csv(queryset), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="articles.csv"'
         return response
 
     @admin.action(description="Export selected articles as files (.zip)", permissions=["view"])
     def export_files(self, request, queryset):
+        from ..ingest.export_read import article_records
+        from ..ingest.write import article_text, file_name
+
         # Spooled: a big selection goes to a temporary file rather than memory. FileResponse
         # closes it once sent.
         spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115

@@ -142,7 +142,7 @@ class ProviderAdmin(MergeAdmin):
 
     @admin.display(description="Logo")
     def logo_preview(self, provider):
-        logo = provider.logo
+        logo = provider.usable_logo  # as the reader pages show it, or none
         if not logo:
             return "—"
         return image_tag(logo["url"], width=32, height=32, css_class="nr-logo")

@@ -1,5 +1,6 @@
-"""The import run: walk the paths, read and hash each file, skip the unchanged ones, parse the rest
-(on every core when there are many), store them in batches, and record it all as an ImportRun.
+"""The import run: walk the paths, skip the files whose size and times are as last imported,
+read, hash and parse the rest (on every core when there are many, while this process stores the
+parsed ones in batches), and record it all as an ImportRun.
 
     result = run_import(["corpus/"], dry_run=False, overwrite_edited=False)
 
@@ -9,14 +10,9 @@ wrong with a single file becomes a Problem in the result instead.
 """
 
 import gc
-import hashlib
-import multiprocessing
 import os
-import stat
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -32,6 +28,7 @@ from articles.story_store import group_new_articles
 from . import staff_state
 from .lock import ImportLocked, die_with_parent, import_lock
 from .parse import parse_file
+from .read import read_and_parse, read_file
 from .records import Problem, Severity, StaffStateRecord, UnsupportedRecord
 from .rows import update_rows
 from .upsert import Outcome, ParsedFile, store_batch
@@ -45,10 +42,11 @@ MAX_PATH_LENGTH = 1000  # SourceFile.path and ImportProblem.path
 
 BATCH_SIZE = 1000  # files per write transaction (~0.3 s): no reader or editor waits longer
 PROGRESS_EVERY = 1.0  # seconds between writes of the run's counts and problems
-LOOKUP_SIZE = 500  # files whose previous hash is fetched in one query
+LOOKUP_SIZE = 500  # up to this many files are looked up by path; more, by reading the whole table
+RESTAMP_SIZE = 500  # unchanged files re-stamped with their new times in one statement
 PARALLEL_FROM = 1000  # parse in worker processes from this many files (they take ~0.2 s to start)
 PARSE_WINDOW = 256  # files handed to the workers at a time
-WINDOWS_IN_FLIGHT = 4  # windows queued ahead of the one being stored (bounds the memory held)
+WINDOWS_IN_FLIGHT = 8  # windows parsed ahead of the one being stored (bounds the memory held)
 PARSE_CHUNK = 32  # files per task sent to one worker
 RACY_SECONDS = 2  # a file changed this recently before the run is hashed again next time
 INTERRUPTED = "interrupted: the import stopped before finishing (killed, or the machine went down)"
@@ -191,8 +189,16 @@ class Importer:
         self.add_problems([problem for problem in skipped if problem.field == "name"])
         for problem in refused:
             self.add(Outcome.FAILED, [problem])
-        batch = []
-        for job, record, problems in self.parse(self.files_to_parse(files), len(files)):
+        batch, restamp = [], []
+        for job, content_hash, record, problems in self.parse(self.jobs(files), len(files)):
+            if content_hash is not None and content_hash == job.previous_hash:
+                # Touched but not changed: stamped with its new times, so next time it is not read.
+                self.add_unchanged()
+                restamp.append(dict(zip(STAT_COLUMNS, (job.previous_id, *job.stat), strict=True)))
+                if len(restamp) >= RESTAMP_SIZE:
+                    self.restamp(restamp)
+                    restamp = []
+                continue
             if record is None:
                 self.add(Outcome.FAILED, problems)
                 continue
@@ -204,16 +210,17 @@ class Importer:
                 if batch:  # what comes before it in path order is stored first
                     self.store(batch)
                     batch = []
-                file = ParsedFile(job.path, job.content_hash, record, job.stat)
+                file = ParsedFile(job.path, content_hash, record, job.stat)
                 self.staff_aliases(file, problems)
                 continue
             self.add_problems(problems)  # warnings; the file's outcome comes from storing
-            batch.append(ParsedFile(job.path, job.content_hash, record, job.stat))
+            batch.append(ParsedFile(job.path, content_hash, record, job.stat))
             if len(batch) >= BATCH_SIZE:
                 self.store(batch)
                 batch = []
         if batch:
             self.store(batch)
+        self.restamp(restamp)
         for file, changed, problems in self.staff_files:
             marked, more = staff_state.store_marks(file, dry_run=self.result.dry_run)
             self.add(Outcome.UPDATED if changed or marked else Outcome.UNCHANGED, problems + more)
@@ -231,56 +238,56 @@ class Importer:
         changed, problems = staff_state.store_aliases(file, dry_run=self.result.dry_run)
         self.staff_files.append((file, changed, warnings + problems))
 
-    def files_to_parse(self, files):
-        """Yield the files that need parsing; count the rest as unchanged: those whose size,
-        mtime and ctime are as recorded (not even read), and those whose hash is (read and
-        hashed, then re-stamped so the next run skips them unread)."""
-        for chunk in chunked(files, LOOKUP_SIZE):
-            keys = [printable(path) for path in chunk]
-            known = self.previous_files(keys)
-            restamp = []
-            for path, key in zip(chunk, keys, strict=True):
-                if len(key) > MAX_PATH_LENGTH:
-                    too_long = f"path longer than {MAX_PATH_LENGTH} characters; not read"
-                    self.add(Outcome.FAILED, [Problem(key, too_long)])
-                    continue
-                previous = known.get(key)
-                stat = file_stat(path, self.racy_from_ns)
-                if previous is not None and stat[0] is not None and stat == previous[2:]:
-                    self.add(Outcome.UNCHANGED, [])
-                    continue
-                try:
-                    data = read_file(path, self.max_bytes)
-                except Refused as refusal:
-                    self.add(Outcome.FAILED, [Problem(key, str(refusal))])
-                    continue
-                content_hash = hashlib.sha256(data).hexdigest()
-                if previous is not None and previous[1] == content_hash:
-                    self.add(Outcome.UNCHANGED, [])
-                    restamp.append(dict(zip(STAT_COLUMNS, (previous[0], *stat), strict=True)))
-                    continue
-                yield Job(key, data, content_hash, stat)
-            if restamp and not self.result.dry_run:
-                update_rows(SourceFile, restamp)
+    def jobs(self, files):
+        """A Job for each file to read; the others are counted as unchanged without being read:
+        those whose size, mtime and ctime are as recorded. This, a stat and one query (two for a
+        few files), is all an import of unchanged files does."""
+        keys = [printable(path) for path in files]
+        known = self.previous_files(keys)
+        racy_from_ns = self.racy_from_ns
+        for path, key in zip(files, keys, strict=True):
+            if len(key) > MAX_PATH_LENGTH:
+                too_long = f"path longer than {MAX_PATH_LENGTH} characters; not read"
+                self.add(Outcome.FAILED, [Problem(key, too_long)])
+                continue
+            previous = known.get(key)
+            stat = file_stat(path, racy_from_ns)
+            if previous is None:
+                yield Job(key, path, stat)
+            elif stat[0] is not None and stat == previous[2:]:
+                self.add_unchanged()
+            else:
+                yield Job(key, path, stat, previous[1], previous[0])
 
     def previous_files(self, keys):
         """{path: (id, hash, size, mtime_ns, ctime_ns)} of the files stored before, except those
         whose article staff have edited since: such a file is read again, so that the edit is
         kept (and counted as kept) or, with --overwrite-edited or once staff untick "edited",
-        replaced by the file."""
+        replaced by the file. For many files, one read of the whole table is cheaper than
+        looking each up by path."""
         rows = (
-            SourceFile.objects.filter(path__in=keys)
-            .exclude(article__edited_by_staff=True)
+            SourceFile.objects.exclude(article__edited_by_staff=True)
             .exclude(article__updated_at__gt=F("article__last_imported_at"))
             .values_list("path", "id", "content_hash", *STAT_COLUMNS[1:])
         )
-        return {path: tuple(values) for path, *values in rows}
+        if len(keys) <= LOOKUP_SIZE:
+            rows = rows.filter(path__in=keys)
+        return {path: tuple(values) for path, *values in rows.iterator(chunk_size=10_000)}
+
+    def restamp(self, rows):
+        if rows and not self.result.dry_run:
+            update_rows(SourceFile, rows)
 
     def parse(self, jobs, file_count):
+        """(job, content hash, record, problems) for each job, in order: read and parsed here,
+        or on worker processes when there are many files."""
         workers = worker_count()
         if workers > 1 and file_count >= PARALLEL_FROM:
-            return ParallelParser(workers).parse(jobs)
-        return ((job, *parse_safely(job)) for job in jobs)
+            return ParallelParser(workers, self.max_bytes).parse(jobs)
+        return (
+            (job, *read_and_parse_safely(job, self.max_bytes, parse_file, read_file))
+            for job in jobs
+        )
 
     def store(self, batch):
         for outcome in store_batch(
@@ -291,6 +298,13 @@ class Importer:
             group_new_articles()
         if time.monotonic() - self.progress_saved >= PROGRESS_EVERY:
             self.save_progress()
+
+    def add_unchanged(self):
+        """add(Outcome.UNCHANGED, []), made cheap: an unchanged run counts 100,000 of these."""
+        self.result.seen += 1
+        self.result.unchanged += 1
+        if self.progress is not None:
+            self.progress(self.result.seen, self.total)
 
     def add(self, outcome: Outcome, problems):
         result = self.result
@@ -340,16 +354,13 @@ class Importer:
 # Finding and reading files ------------------------------------------------------------------
 
 
-class Refused(Exception):
-    """A file that is not read (or not fully): the message says why."""
-
-
 @dataclass
 class Job:
-    path: str
-    data: bytes
-    content_hash: str
+    path: str  # printable(source): how the file is named in the database and in messages
+    source: str  # the path to open
     stat: tuple  # (size, mtime_ns, ctime_ns) before reading
+    previous_hash: str | None = None  # as last imported
+    previous_id: int | None = None  # its SourceFile
 
 
 STAT_COLUMNS = ("id", "size", "mtime_ns", "ctime_ns")
@@ -438,44 +449,6 @@ def skip(path, reason, field=""):
     return Problem(printable(path), reason, field=field, severity=Severity.WARNING)
 
 
-def read_file(path, max_bytes):
-    """The file's bytes; Refused for a link, anything but a regular file, or one over
-    `max_bytes` (which is refused from its size, without reading it)."""
-    try:
-        refuse_unless_regular(os.lstat(path), max_bytes)
-        # O_NOFOLLOW: it may have become a link since lstat. O_NONBLOCK: or a FIFO, which
-        # would block the open; fstat below refuses it either way.
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise Refused(f"cannot be read: {exc.strerror}") from None
-    try:
-        size = refuse_unless_regular(os.fstat(fd), max_bytes)
-        data = os.read(fd, size + 1)  # one call for the whole file, unless it is growing
-        while len(data) > size:
-            if len(data) > max_bytes:
-                raise Refused(f"grew past the {max_bytes:,} byte limit while read; not imported")
-            more = os.read(fd, max_bytes + 1 - len(data))
-            if not more:
-                break
-            data += more
-        return data
-    except OSError as exc:
-        raise Refused(f"cannot be read: {exc.strerror}") from None
-    finally:
-        os.close(fd)
-
-
-def refuse_unless_regular(info, max_bytes):
-    """The file's size, or Refused."""
-    if stat.S_ISLNK(info.st_mode):
-        raise Refused("is a symbolic link; not followed")
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused("is not a regular file (a device, pipe or socket); not read")
-    if info.st_size > max_bytes:
-        raise Refused(f"is {info.st_size:,} bytes, over the {max_bytes:,} byte limit; not read")
-    return info.st_size
-
-
 def printable(path):
     """The path as text a database can hold: undecodable bytes of a file name become \\xNN."""
     return path.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -513,28 +486,34 @@ def worker_count():
         return os.cpu_count() or 1
 
 
-def parse_safely(job):
-    """parse_file, with a bug in it reported against the file instead of ending the run."""
+def read_and_parse_safely(job, max_bytes, parse, read):
+    """read_and_parse, with a bug in it reported against the file instead of ending the run."""
     try:
-        return parse_file(job.data, job.path)
+        return read_and_parse(job.source, job.path, max_bytes, job.previous_hash, parse, read)
     except Exception as exc:
-        return None, [Problem(job.path, f"could not be parsed ({type(exc).__name__}: {exc})")]
+        return None, None, [Problem(job.path, f"could not be parsed ({type(exc).__name__}: {exc})")]
 
 
 class ParallelParser:
-    """parse_file on worker processes, results in the order of the jobs.
+    """read_and_parse on worker processes, results in the order of the jobs.
 
-    While the workers parse the next windows of files, this process stores the last ones, so
-    parsing and writing overlap. Workers are started fresh ("spawn"): they share nothing with
-    this process (no database connection, no lock). A worker that dies (a crash in a C library)
-    costs only the file that killed it: the pool is restarted and the window retried file by file.
+    While the workers read and parse the next windows of files, this process stores the last
+    ones, so parsing and writing overlap. Workers are started fresh ("spawn"), when the first
+    file needs reading: they share nothing with this process (no database connection, no lock).
+    A worker that dies (a crash in a C library) costs only the file that killed it: the pool is
+    restarted and the window retried file by file.
     """
 
-    def __init__(self, workers):
+    def __init__(self, workers, max_bytes):
         self.workers = workers
+        self.max_bytes = max_bytes
         self.pool = None
 
     def start(self):
+        # Imported here: an import of unchanged files never starts a worker.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.pool = ProcessPoolExecutor(
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -543,32 +522,41 @@ class ParallelParser:
         )
 
     def parse(self, jobs):
-        self.start()
         in_flight = deque()
         try:
             for window in chunked(jobs, PARSE_WINDOW):
+                if self.pool is None:
+                    self.start()
                 in_flight.append(self.submit(window))
                 if len(in_flight) > WINDOWS_IN_FLIGHT:
                     yield from self.results_of(*in_flight.popleft())
             while in_flight:
                 yield from self.results_of(*in_flight.popleft())
         finally:
-            self.pool.shutdown(cancel_futures=True)
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
     def submit(self, window):
+        count = len(window)
         results = self.pool.map(
-            parse_file,
-            [job.data for job in window],
+            read_and_parse,
+            [job.source for job in window],
             [job.path for job in window],
+            [self.max_bytes] * count,
+            [job.previous_hash for job in window],
+            [parse_file] * count,
+            [read_file] * count,
             chunksize=PARSE_CHUNK,
         )
         return window, results
 
     def results_of(self, window, results):
+        from concurrent.futures.process import BrokenProcessPool
+
         done = 0
         try:
-            for record, problems in results:
-                yield window[done], record, problems
+            for result in results:
+                yield window[done], *result
                 done += 1
         except BrokenProcessPool:
             self.restart()
@@ -578,13 +566,17 @@ class ParallelParser:
             yield job, *self.parse_alone(job)
 
     def parse_alone(self, job):
+        from concurrent.futures.process import BrokenProcessPool
+
+        args = (job.source, job.path, self.max_bytes, job.previous_hash, parse_file, read_file)
         try:
-            return self.pool.submit(parse_file, job.data, job.path).result()
+            return self.pool.submit(read_and_parse, *args).result()
         except BrokenProcessPool:
             self.restart()
-            return None, [Problem(job.path, "crashed the parser; not imported")]
+            return None, None, [Problem(job.path, "crashed the parser; not imported")]
         except Exception as exc:
-            return None, [Problem(job.path, f"could not be parsed ({type(exc).__name__}: {exc})")]
+            message = f"could not be parsed ({type(exc).__name__}: {exc})"
+            return None, None, [Problem(job.path, message)]
 
     def restart(self):
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -11,8 +11,6 @@ import math
 import re
 from datetime import UTC, date, datetime, time
 
-import ftfy
-
 from ..safe_urls import url_problem
 from .records import (
     ARTICLE_KEYS,
@@ -80,6 +78,8 @@ def repaired_mojibake(text: str) -> str:
     """`text` with mojibake (UTF-8 decoded as Windows-1252/Latin-1) undone by ftfy; else as is."""
     if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return text
+    import ftfy  # here, not above: it takes longer to import than a whole unchanged import run
+
     return ftfy.fix_encoding(text)
 
 

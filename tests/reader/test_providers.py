@@ -28,7 +28,9 @@ def test_the_index_lists_providers_with_visible_articles_and_counts(
         ("Beta", 1),
     ]
     html = response.content.decode()
-    assert '<a href="/providers/alpha.example/">Alpha</a>' in html
+    # No logo: the provider's initial stands in for it.
+    badge = '<span class="logo logo--medium logo--letter" aria-hidden="true">A</span>'
+    assert f'<a href="/providers/alpha.example/">{badge}Alpha</a>' in html
 
 
 def test_the_index_is_paginated_by_a_hundred(client, make_provider, make_article):

@@ -37,7 +37,9 @@ def test_the_list_counts_articles_in_one_query(
     assert quiet.pk in {p.pk for p in response.context["cl"].result_list}
 
 
-def test_the_logo_preview_shows_the_smallest_logo(admin_client, make_provider):
+def test_the_logo_preview_shows_the_smallest_logo_as_readers_see_it(
+    admin_client, make_provider, settings
+):
     provider = make_provider(
         "bbc.com",
         "BBC",
@@ -51,9 +53,13 @@ def test_the_logo_preview_shows_the_smallest_logo(admin_client, make_provider):
         ],
     )
 
-    row = row_of(admin_client.get(PROVIDERS), provider)
+    # Site-relative, with nowhere to resolve it: not shown, as on the reader pages.
+    settings.NEWSROOM_ASSET_BASE_URL = ""
+    assert "<img" not in row_of(admin_client.get(PROVIDERS), provider)
 
-    assert 'src="/assets/images/organizations/bbc.com-50x50.jpg"' in row
+    settings.NEWSROOM_ASSET_BASE_URL = "https://www.bbc.example"
+    row = row_of(admin_client.get(PROVIDERS), provider)
+    assert 'src="https://www.bbc.example/assets/images/organizations/bbc.com-50x50.jpg"' in row
 
 
 @pytest.mark.parametrize(
