@@ -6,7 +6,8 @@ import hashlib
 import os
 import stat
 
-from .records import Problem
+from ..markdown import render_markdown
+from .records import ArticleRecord, Problem
 
 
 class Refused(Exception):
@@ -63,4 +64,8 @@ def read_and_parse(source, path, max_bytes, previous_hash, parse, read):
     content_hash = hashlib.sha256(data).hexdigest()
     if content_hash == previous_hash:
         return content_hash, None, []
-    return content_hash, *parse(data, path)
+    record, problems = parse(data, path)
+    if isinstance(record, ArticleRecord):
+        # Rendered here, on a worker when there are many files, not by the process that writes.
+        record.body_html = render_markdown(record.body)
+    return content_hash, record, problems

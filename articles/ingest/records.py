@@ -142,6 +142,8 @@ class ArticleRecord:
     provider_entry: dict = field(default_factory=dict)
     # Text fields whose mojibake was repaired: field path → the text as the file wrote it.
     repaired: dict = field(default_factory=dict)
+    # The body rendered (articles.markdown) by the import's parse worker; None: not rendered yet.
+    body_html: str | None = None
 
 
 @dataclass

@@ -50,7 +50,7 @@ def _columns(model, names):
         # Most datetimes of a batch are its own timestamp: prepared once, not once a row.
         lru_cache(maxsize=1024)(partial(field.get_db_prep_save, connection=connection))
         if isinstance(field, DateTimeField)
-        else partial(connection.ops.adapt_json_value, encoder=field.encoder)
+        else _json_preparer(field)
         if isinstance(field, JSONField)
         else None
         for field in fields
@@ -63,6 +63,18 @@ def _columns(model, names):
         ]
 
     return [_quote(field.column) for field in fields], prepare
+
+
+def _json_preparer(field):
+    """The field's JSON adapter; most values are an empty {} (no unknown keys, nothing
+    repaired), prepared once rather than once a row."""
+    adapt = partial(connection.ops.adapt_json_value, encoder=field.encoder)
+    empty = adapt({})
+
+    def prepare(value):
+        return empty if value == {} else adapt(value)
+
+    return prepare
 
 
 def _quote(name):

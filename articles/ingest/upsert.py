@@ -433,7 +433,9 @@ class Batch:
             "title": record.title,
             "excerpt": record.excerpt,
             "body": record.body,
-            "body_html": render_markdown(record.body) if record.body.strip() else "",
+            "body_html": render_markdown(record.body)
+            if record.body_html is None
+            else record.body_html,
             "category": record.category,
             "type": record.type,
             "published_at": record.published_at,

@@ -110,6 +110,11 @@ def crash_on_marker(data, path):
     return parse_file(data, path)
 
 
+def crash_always(data, path):
+    """A parser that kills its worker process on any file."""
+    os.abort()
+
+
 def database_url():
     """The test database, as DATABASE_URL for a `manage.py` subprocess."""
     db = connection.settings_dict

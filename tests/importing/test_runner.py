@@ -19,7 +19,7 @@ from articles.models import (
     Topic,
 )
 
-from . import crash_on_marker, write_article
+from . import crash_always, crash_on_marker, write_article
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,49 @@ def test_a_file_whose_size_and_times_are_as_recorded_is_not_even_read(tmp_path, 
     read.clear()
     assert run_import([tmp_path]).unchanged == 2
     assert read == []
+
+
+@pytest.mark.parametrize("files", [3, 40])
+def test_an_import_of_unchanged_files_costs_the_same_few_queries_however_many(
+    tmp_path, monkeypatch, django_assert_max_num_queries, files
+):
+    """The unchanged path cron takes every few minutes: a stat per file and one lookup query
+    (by path for a few files, the whole table for many), never a query per file, and no worker
+    process started."""
+    monkeypatch.setattr(runner, "RACY_SECONDS", 0)
+    monkeypatch.setattr(runner, "LOOKUP_SIZE", 10)
+    monkeypatch.setattr(runner, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(runner, "worker_count", lambda: 2)
+    for n in range(files):
+        write_article(tmp_path, f"{n:02}.md", title=f"Story {n}")
+    run_import([tmp_path])
+
+    def no_workers(self):
+        raise AssertionError("a worker was started for unchanged files")
+
+    monkeypatch.setattr(runner.ParallelParser, "start", no_workers)
+    # The lock, the run's row (and its interrupted predecessors), the lookup, the summary.
+    with django_assert_max_num_queries(8):
+        result = run_import([tmp_path])
+    assert (result.seen, result.unchanged) == (files, files)
+
+
+def test_touched_files_are_hashed_on_the_workers_and_not_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "RACY_SECONDS", 0)
+    monkeypatch.setattr(runner, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(runner, "worker_count", lambda: 2)
+    for n in range(4):
+        write_article(tmp_path, f"{n}.md", title=f"Story {n}")
+    run_import([tmp_path])
+    time.sleep(0.05)  # past the file-time tick, so the touch shows
+    for path in tmp_path.iterdir():
+        os.utime(path)
+    monkeypatch.setattr(runner, "parse_file", crash_always)  # parsing any file now kills a worker
+
+    result = run_import([tmp_path])
+
+    assert (result.unchanged, result.failed) == (4, 0)
+    assert SourceFile.objects.filter(size=None).count() == 0  # stamped: next time not even read
 
 
 def test_a_rewrite_that_keeps_the_size_and_mtime_is_still_seen(tmp_path, monkeypatch):
