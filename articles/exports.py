@@ -8,6 +8,7 @@ import csv
 
 from django.db.models import OuterRef, Subquery
 
+from .batching import chunked
 from .models import ArticleImage, ArticleTopic
 from .serializers import iso_utc
 
@@ -91,17 +92,6 @@ class _Echo:
 
     def write(self, value):
         return value
-
-
-def chunked(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def topic_names(article_ids):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigger, SourceFile
 from articles.story_store import group_new_articles
 
+from ..batching import chunked
 from . import staff_state
 from .lock import ImportLocked, die_with_parent, import_lock
 from .parse import parse_file
@@ -452,17 +453,6 @@ def skip(path, reason, field=""):
 def printable(path):
     """The path as text a database can hold: undecodable bytes of a file name become \\xNN."""
     return path.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def chunked(items, size):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def problem_row(run, problem):

@@ -35,6 +35,7 @@ from articles.models import (
     status_from_flags,
 )
 
+from ..batching import chunked
 from .records import (
     ArticleRecord,
     ImageRecord,
@@ -630,10 +631,6 @@ class Snapshot:
             and self.images == other.images
             and self.related == other.related
         )
-
-
-def chunked(items, size):
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def article_columns(row):
