@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,559 +15,248 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="DataVersion",
+            name='DataVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.BigIntegerField(default=0)),
-                ("changed_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.BigIntegerField(default=0)),
+                ('changed_at', models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name="Provider",
+            name='Provider',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "domain",
-                    models.CharField(
-                        help_text="Lower-case domain; the provider's identity.",
-                        max_length=253,
-                        unique=True,
-                    ),
-                ),
-                ("name", models.CharField(max_length=300)),
-                ("description", models.TextField(blank=True)),
-                ("images", models.JSONField(blank=True, default=list)),
-                (
-                    "extra",
-                    models.JSONField(
-                        blank=True, default=dict, help_text="Keys of the record we keep as-is."
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('domain', models.CharField(help_text="Lower-case domain; the provider's identity.", max_length=253, unique=True)),
+                ('name', models.CharField(max_length=300)),
+                ('description', models.TextField(blank=True)),
+                ('images', models.JSONField(blank=True, default=list)),
+                ('extra', models.JSONField(blank=True, default=dict, help_text='Keys of the record we keep as-is.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="ImportRun",
+            name='ImportRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("started_at", models.DateTimeField()),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("duration_seconds", models.FloatField(blank=True, null=True)),
-                (
-                    "trigger",
-                    models.CharField(
-                        choices=[("command", "Command line / cron"), ("upload", "Admin upload")],
-                        default="command",
-                        max_length=20,
-                    ),
-                ),
-                ("paths", models.JSONField(default=list)),
-                ("dry_run", models.BooleanField(default=False)),
-                ("overwrite_edited", models.BooleanField(default=False)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("running", "Running"),
-                            ("success", "Success"),
-                            ("partial", "Some files failed"),
-                            ("failed", "Failed"),
-                        ],
-                        default="running",
-                        max_length=20,
-                    ),
-                ),
-                ("seen", models.PositiveIntegerField(default=0)),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("updated", models.PositiveIntegerField(default=0)),
-                ("unchanged", models.PositiveIntegerField(default=0)),
-                ("kept_edited", models.PositiveIntegerField(default=0)),
-                ("failed", models.PositiveIntegerField(default=0)),
-                ("message", models.TextField(blank=True)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('started_at', models.DateTimeField()),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('duration_seconds', models.FloatField(blank=True, null=True)),
+                ('trigger', models.CharField(choices=[('command', 'Command line / cron'), ('upload', 'Admin upload')], default='command', max_length=20)),
+                ('paths', models.JSONField(default=list)),
+                ('dry_run', models.BooleanField(default=False)),
+                ('overwrite_edited', models.BooleanField(default=False)),
+                ('status', models.CharField(choices=[('running', 'Running'), ('success', 'Success'), ('partial', 'Some files failed'), ('failed', 'Failed')], default='running', max_length=20)),
+                ('seen', models.PositiveIntegerField(default=0)),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('updated', models.PositiveIntegerField(default=0)),
+                ('unchanged', models.PositiveIntegerField(default=0)),
+                ('kept_edited', models.PositiveIntegerField(default=0)),
+                ('failed', models.PositiveIntegerField(default=0)),
+                ('message', models.TextField(blank=True)),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-started_at"],
+                'ordering': ['-started_at'],
             },
         ),
         migrations.CreateModel(
-            name="ImportProblem",
+            name='ImportProblem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("path", models.CharField(max_length=1000)),
-                ("field", models.CharField(blank=True, max_length=200)),
-                ("line", models.PositiveIntegerField(blank=True, null=True)),
-                ("message", models.TextField()),
-                (
-                    "severity",
-                    models.CharField(
-                        choices=[("error", "Error"), ("warning", "Warning")],
-                        default="error",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="problems",
-                        to="articles.importrun",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('path', models.CharField(max_length=1000)),
+                ('field', models.CharField(blank=True, max_length=200)),
+                ('line', models.PositiveIntegerField(blank=True, null=True)),
+                ('message', models.TextField()),
+                ('severity', models.CharField(choices=[('error', 'Error'), ('warning', 'Warning')], default='error', max_length=10)),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='articles.importrun')),
             ],
             options={
-                "ordering": ["run", "id"],
+                'ordering': ['run', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "url",
-                    models.CharField(
-                        help_text="Canonical URL (webUrl, else originalUrl): the article's identity.",
-                        max_length=2000,
-                        unique=True,
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100)),
-                ("title", models.CharField(max_length=1000)),
-                ("excerpt", models.TextField(blank=True)),
-                (
-                    "body",
-                    models.TextField(blank=True, help_text="Markdown after the front matter."),
-                ),
-                (
-                    "body_html",
-                    models.TextField(
-                        blank=True, editable=False, help_text="Sanitised HTML of body."
-                    ),
-                ),
-                ("category", models.CharField(blank=True, max_length=100)),
-                ("type", models.CharField(blank=True, max_length=100)),
-                (
-                    "published_at",
-                    models.DateTimeField(blank=True, help_text="Stored in UTC.", null=True),
-                ),
-                ("original_url", models.CharField(blank=True, max_length=2000)),
-                ("web_url", models.CharField(blank=True, max_length=2000)),
-                ("amp_url", models.CharField(blank=True, max_length=2000)),
-                ("cdn_amp_url", models.CharField(blank=True, max_length=2000)),
-                (
-                    "quality",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="Editorial score ≥ 0; not capped at 100. Empty = none.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "heat",
-                    models.IntegerField(
-                        blank=True,
-                        help_text="Trending score. Empty = none (files write -1).",
-                        null=True,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("published", "Published"),
-                            ("draft", "Draft (not published upstream)"),
-                            ("hidden", "Hidden by staff"),
-                            ("withdrawn", "Withdrawn (deleted upstream)"),
-                        ],
-                        default="published",
-                        max_length=20,
-                    ),
-                ),
-                ("published_flag", models.BooleanField(blank=True, editable=False, null=True)),
-                ("deleted_flag", models.BooleanField(blank=True, editable=False, null=True)),
-                (
-                    "is_stub",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Known only from another article's related list; not shown.",
-                    ),
-                ),
-                (
-                    "secured",
-                    models.TextField(
-                        blank=True, help_text="Opaque upstream blob; never shown to readers."
-                    ),
-                ),
-                (
-                    "extra",
-                    models.JSONField(
-                        blank=True,
-                        default=dict,
-                        help_text="Front-matter keys outside the format, kept as-is.",
-                    ),
-                ),
-                ("source_path", models.CharField(blank=True, editable=False, max_length=1000)),
-                ("content_hash", models.CharField(blank=True, editable=False, max_length=64)),
-                ("first_imported_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("last_imported_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "edited_by_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Set when staff save the article; imports then keep the staff version unless run with --overwrite-edited. Untick to let the next import update it.",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="articles",
-                        to="articles.provider",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.CharField(help_text="Canonical URL (webUrl, else originalUrl): the article's identity.", max_length=2000, unique=True)),
+                ('slug', models.SlugField(max_length=100)),
+                ('title', models.CharField(max_length=1000)),
+                ('excerpt', models.TextField(blank=True)),
+                ('body', models.TextField(blank=True, help_text='Markdown after the front matter.')),
+                ('body_html', models.TextField(blank=True, editable=False, help_text='Sanitised HTML of body.')),
+                ('category', models.CharField(blank=True, max_length=100)),
+                ('type', models.CharField(blank=True, max_length=100)),
+                ('published_at', models.DateTimeField(blank=True, help_text='Stored in UTC.', null=True)),
+                ('original_url', models.CharField(blank=True, max_length=2000)),
+                ('web_url', models.CharField(blank=True, max_length=2000)),
+                ('amp_url', models.CharField(blank=True, max_length=2000)),
+                ('cdn_amp_url', models.CharField(blank=True, max_length=2000)),
+                ('quality', models.PositiveIntegerField(blank=True, help_text='Editorial score ≥ 0; not capped at 100. Empty = none.', null=True)),
+                ('heat', models.IntegerField(blank=True, help_text='Trending score. Empty = none (files write -1).', null=True)),
+                ('status', models.CharField(choices=[('published', 'Published'), ('draft', 'Draft (not published upstream)'), ('hidden', 'Hidden by staff'), ('withdrawn', 'Withdrawn (deleted upstream)')], default='published', max_length=20)),
+                ('published_flag', models.BooleanField(blank=True, editable=False, null=True)),
+                ('deleted_flag', models.BooleanField(blank=True, editable=False, null=True)),
+                ('is_stub', models.BooleanField(default=False, help_text="Known only from another article's related list; not shown.")),
+                ('secured', models.TextField(blank=True, help_text='Opaque upstream blob; never shown to readers.')),
+                ('extra', models.JSONField(blank=True, default=dict, help_text='Front-matter keys outside the format, kept as-is.')),
+                ('source_path', models.CharField(blank=True, editable=False, max_length=1000)),
+                ('content_hash', models.CharField(blank=True, editable=False, max_length=64)),
+                ('first_imported_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('last_imported_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('edited_by_staff', models.BooleanField(default=False, help_text='Set when staff save the article; imports then keep the staff version unless run with --overwrite-edited. Untick to let the next import update it.')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.provider')),
             ],
             options={
-                "ordering": ["-published_at", "-id"],
+                'ordering': ['-published_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ProviderAlias",
+            name='ProviderAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("domain", models.CharField(max_length=253, unique=True)),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="articles.provider",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('domain', models.CharField(max_length=253, unique=True)),
+                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.provider')),
             ],
         ),
         migrations.CreateModel(
-            name="RelatedLink",
+            name='RelatedLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("entry", models.JSONField(default=dict)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="related_links",
-                        to="articles.article",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="related_from",
-                        to="articles.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('entry', models.JSONField(default=dict)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article')),
+                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_from', to='articles.article')),
             ],
             options={
-                "ordering": ["article", "position"],
+                'ordering': ['article', 'position'],
             },
         ),
         migrations.CreateModel(
-            name="SourceFile",
+            name='SourceFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("path", models.CharField(max_length=1000, unique=True)),
-                ("content_hash", models.CharField(max_length=64)),
-                ("last_seen_at", models.DateTimeField()),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="source_files",
-                        to="articles.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('path', models.CharField(max_length=1000, unique=True)),
+                ('content_hash', models.CharField(max_length=64)),
+                ('last_seen_at', models.DateTimeField()),
+                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_files', to='articles.article')),
             ],
         ),
         migrations.CreateModel(
-            name="Topic",
+            name='Topic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "name_key",
-                    models.CharField(
-                        editable=False,
-                        help_text="Case/space-folded name for matching.",
-                        max_length=200,
-                        unique=True,
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                (
-                    "external_id",
-                    models.CharField(
-                        blank=True,
-                        help_text="`_id` of the taxonomy file.",
-                        max_length=200,
-                        null=True,
-                        unique=True,
-                    ),
-                ),
-                ("shortname", models.CharField(blank=True, max_length=100)),
-                ("description", models.TextField(blank=True)),
-                ("keywords", models.JSONField(blank=True, default=list)),
-                ("hashtags", models.JSONField(blank=True, default=list)),
-                ("images", models.JSONField(blank=True, default=list)),
-                (
-                    "extra",
-                    models.JSONField(
-                        blank=True, default=dict, help_text="Keys of the record we keep as-is."
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveIntegerField(
-                        default=1000, help_text="Display order in the taxonomy (lower first)."
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="children",
-                        to="articles.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('name_key', models.CharField(editable=False, help_text='Case/space-folded name for matching.', max_length=200, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('external_id', models.CharField(blank=True, help_text='`_id` of the taxonomy file.', max_length=200, null=True, unique=True)),
+                ('shortname', models.CharField(blank=True, max_length=100)),
+                ('description', models.TextField(blank=True)),
+                ('keywords', models.JSONField(blank=True, default=list)),
+                ('hashtags', models.JSONField(blank=True, default=list)),
+                ('images', models.JSONField(blank=True, default=list)),
+                ('extra', models.JSONField(blank=True, default=dict, help_text='Keys of the record we keep as-is.')),
+                ('position', models.PositiveIntegerField(default=1000, help_text='Display order in the taxonomy (lower first).')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='articles.topic')),
             ],
             options={
-                "ordering": ["position", "name"],
+                'ordering': ['position', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="ArticleTopic",
+            name='ArticleTopic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(default=0, help_text="Order in the file."),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="article_topics",
-                        to="articles.article",
-                    ),
-                ),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="article_topics",
-                        to="articles.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in the file.')),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_topics', to='articles.article')),
+                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_topics', to='articles.topic')),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.AddField(
-            model_name="article",
-            name="topics",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="articles",
-                through="articles.ArticleTopic",
-                to="articles.topic",
-            ),
+            model_name='article',
+            name='topics',
+            field=models.ManyToManyField(blank=True, related_name='articles', through='articles.ArticleTopic', to='articles.topic'),
         ),
         migrations.CreateModel(
-            name="TopicAlias",
+            name='TopicAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("name_key", models.CharField(max_length=200, unique=True)),
-                (
-                    "topic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="articles.topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('name_key', models.CharField(max_length=200, unique=True)),
+                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.topic')),
             ],
         ),
         migrations.CreateModel(
-            name="ArticleImage",
+            name='ArticleImage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("url", models.CharField(max_length=2000)),
-                ("width", models.PositiveIntegerField(blank=True, null=True)),
-                ("height", models.PositiveIntegerField(blank=True, null=True)),
-                ("is_cached", models.BooleanField(blank=True, null=True)),
-                ("title", models.CharField(blank=True, max_length=1000)),
-                ("extra", models.JSONField(blank=True, default=dict)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="images",
-                        to="articles.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('url', models.CharField(max_length=2000)),
+                ('width', models.PositiveIntegerField(blank=True, null=True)),
+                ('height', models.PositiveIntegerField(blank=True, null=True)),
+                ('is_cached', models.BooleanField(blank=True, null=True)),
+                ('title', models.CharField(blank=True, max_length=1000)),
+                ('extra', models.JSONField(blank=True, default=dict)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='articles.article')),
             ],
             options={
-                "ordering": ["article", "position"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("article", "position"), name="article_image_position"
-                    )
-                ],
+                'ordering': ['article', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('article', 'position'), name='article_image_position')],
             },
         ),
         migrations.AddIndex(
-            model_name="importrun",
-            index=models.Index(fields=["-started_at"], name="import_run_recent"),
+            model_name='importrun',
+            index=models.Index(fields=['-started_at'], name='import_run_recent'),
         ),
         migrations.AddConstraint(
-            model_name="relatedlink",
-            constraint=models.UniqueConstraint(
-                fields=("article", "position"), name="related_link_position"
-            ),
+            model_name='relatedlink',
+            constraint=models.UniqueConstraint(fields=('article', 'position'), name='related_link_position'),
         ),
         migrations.AddIndex(
-            model_name="articletopic",
-            index=models.Index(fields=["topic", "article"], name="article_topic_by_topic"),
+            model_name='articletopic',
+            index=models.Index(fields=['topic', 'article'], name='article_topic_by_topic'),
         ),
         migrations.AddConstraint(
-            model_name="articletopic",
-            constraint=models.UniqueConstraint(
-                fields=("article", "topic"), name="article_topic_unique"
-            ),
+            model_name='articletopic',
+            constraint=models.UniqueConstraint(fields=('article', 'topic'), name='article_topic_unique'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(
-                condition=models.Q(("is_stub", False), ("status", "published")),
-                fields=["-published_at", "-id"],
-                name="article_visible_recent",
-            ),
+            model_name='article',
+            index=models.Index(condition=models.Q(('is_stub', False), ('status', 'published')), fields=['-published_at', '-id'], name='article_visible_recent'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["published_at"], name="article_published_at"),
+            model_name='article',
+            index=models.Index(fields=['published_at'], name='article_published_at'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["quality"], name="article_quality"),
+            model_name='article',
+            index=models.Index(fields=['quality'], name='article_quality'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["heat"], name="article_heat"),
+            model_name='article',
+            index=models.Index(fields=['heat'], name='article_heat'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(
-                fields=["provider", "-published_at"], name="article_provider_recent"
-            ),
+            model_name='article',
+            index=models.Index(fields=['provider', '-published_at'], name='article_provider_recent'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["status", "is_stub"], name="article_status"),
+            model_name='article',
+            index=models.Index(fields=['status', 'is_stub'], name='article_status'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("quality__isnull", True), ("quality__gte", 0), _connector="OR"),
-                name="article_quality_not_negative",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('quality__isnull', True), ('quality__gte', 0), _connector='OR'), name='article_quality_not_negative'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("url", ""), _negated=True), name="article_url_not_empty"
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('url', ''), _negated=True), name='article_url_not_empty'),
         ),
     ]

@@ -4,17 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("articles", "0003_search"),
+        ('articles', '0003_search'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="provideralias",
-            options={"verbose_name_plural": "provider aliases"},
+            name='provideralias',
+            options={'verbose_name_plural': 'provider aliases'},
         ),
         migrations.AlterModelOptions(
-            name="topicalias",
-            options={"verbose_name_plural": "topic aliases"},
+            name='topicalias',
+            options={'verbose_name_plural': 'topic aliases'},
         ),
     ]
