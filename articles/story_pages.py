@@ -69,19 +69,14 @@ def add_story_cards(articles, user, *, with_others):
         article.story_card = None
     if not story_ids:
         return
-    visible = Article.objects.visible_to(user).filter(story_id__in=story_ids)
     members = {}
     if with_others:
+        visible = Article.objects.visible_to(user).filter(story_id__in=story_ids)
         for member in visible.select_related("provider").order_by("published_at", "id"):
             members.setdefault(member.story_id, []).append(member)
         sizes = {story_id: len(found) for story_id, found in members.items()}
     else:
-        sizes = dict(
-            visible.order_by()
-            .values("story_id")
-            .annotate(n=Count("id"))
-            .values_list("story_id", "n")
-        )
+        sizes = story_sizes(story_ids, user)
     for article in articles:
         size = sizes.get(article.story_id, 0)
         if size > 1:

@@ -29,7 +29,9 @@ _MAX_PREFIX = 20
 _MAX_BRACKETS = 20
 assert 2 * (_MAX_PREFIX + 1) + _MAX_BRACKETS <= MAX_DEPTH
 
+ARTICLE_SUFFIXES = (".md", ".markdown")
 TAXONOMY_SUFFIXES = (".yaml", ".yml")
+IMPORT_SUFFIXES = ARTICLE_SUFFIXES + TAXONOMY_SUFFIXES  # what the runner and uploads take
 # Kinds of `taxonomy:` imported; other kinds (tag) are skipped. "staff" is an export's staff state.
 IMPORTED_KINDS = ("topic", "organization", "staff")
 BOM = b"\xef\xbb\xbf"

@@ -28,7 +28,7 @@ from articles.story_store import group_new_articles
 from ..batching import chunked
 from . import staff_state
 from .lock import ImportLocked, die_with_parent, import_lock
-from .parse import parse_file
+from .parse import IMPORT_SUFFIXES, parse_file
 from .read import read_and_parse, read_file
 from .records import Problem, Severity, StaffStateRecord, UnsupportedRecord
 from .rows import update_rows
@@ -36,9 +36,6 @@ from .upsert import Outcome, ParsedFile, store_batch
 
 __all__ = ["ImportLocked", "ImportPathError", "ImportResult", "run_import"]
 
-ARTICLE_SUFFIXES = (".md", ".markdown")
-TAXONOMY_SUFFIXES = (".yaml", ".yml")
-IMPORT_SUFFIXES = ARTICLE_SUFFIXES + TAXONOMY_SUFFIXES
 MAX_PATH_LENGTH = 1000  # SourceFile.path and ImportProblem.path
 
 BATCH_SIZE = 1000  # files per write transaction (~0.3 s): no reader or editor waits longer

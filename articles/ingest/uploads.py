@@ -8,7 +8,8 @@ message names the file or archive member; the caller shows it as a form error.
 import zipfile
 from pathlib import Path, PurePosixPath
 
-IMPORTABLE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
+from .parse import IMPORT_SUFFIXES
+
 MAX_UPLOAD_FILES = 5000
 MAX_UPLOAD_TOTAL_BYTES = 200 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
@@ -34,7 +35,7 @@ def _kib(size):
 
 
 def is_importable(name):
-    return PurePosixPath(name).suffix.lower() in IMPORTABLE_SUFFIXES
+    return PurePosixPath(name).suffix.lower() in IMPORT_SUFFIXES
 
 
 def _name_problem(path):
