@@ -85,10 +85,11 @@ def article_dict(article, request, story_sizes):
 
 
 def story_ref(story_id, story_sizes, request):
-    """The article's story: null when no other article the reader may see reports it."""
+    """The article's story. An article no other visible article reports is a story of one,
+    without an id or a page of its own."""
     size = story_sizes.get(story_id, 0)
     if story_id is None or size < 2:
-        return None
+        return {"id": None, "size": 1, "url": None}
     url = reverse("articles:story_detail", args=[story_id])
     return {"id": story_id, "size": size, "url": request.build_absolute_uri(url)}
 

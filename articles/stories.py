@@ -18,7 +18,7 @@ Two articles match when they are published within WINDOW of each other and
 unless their titles are one template filled with different names ("ElectrifAi achieves AWS
 competency" / "XAPP AI achieves AWS competency"): two announcements, not one.
 
-TF-IDF (scikit-learn) weighs a word by how rare it is among the articles compared, so the words
+TF-IDF weighs a word by how rare it is among the articles compared, so the words
 every AI news item shares ("AI", "machine learning", "market") count for little and the names,
 figures and wording of one event count for much.
 """
@@ -34,6 +34,7 @@ COMMON_FROM = 20  # articles compared from which the most common words are left 
 URL_MATCH = 2.0  # a shared URL outranks any similarity (which is at most 1)
 
 WORD = re.compile(r"\w+")
+TOKEN = re.compile(r"(?u)\b\w\w+\b")  # a word TF-IDF counts
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,20 @@ class Grouping:
 
 def group(new, known=(), *, window=WINDOW, threshold=SAME_STORY, related=SAME_STORY_IF_RELATED):
     """Assign each of `new` to a story; see the module's docstring."""
-    import numpy
-
     new = sorted(new, key=order_key)
     pool = [*known, *new]
     first_new = len(known)
-    similarity = similarities([item_text(item) for item in pool], first_new)
-    seconds = numpy.array(
-        [item.published_at.timestamp() if item.published_at else numpy.nan for item in pool]
-    )
+    words, keys = features(pool)
+    similar = similar_pairs(words, first_new, min(threshold, related))
+    seconds = [item.published_at.timestamp() if item.published_at else None for item in pool]
+    reach = window.total_seconds()
     # Known articles, and new ones once grouped; not one that staff left alone.
-    joinable = numpy.array([index < first_new for index in range(len(pool))])
-    joinable &= numpy.array([not (item.pinned and item.story is None) for item in pool])
+    joinable = [
+        index < first_new and not (item.pinned and item.story is None)
+        for index, item in enumerate(pool)
+    ]
     index_of = {item.id: index for index, item in enumerate(pool)}
     linked_to = {}  # pool index → pool indexes it lists or is listed by
-    keys = [url_keys(item.urls) for item in pool]
     by_url = {}
     for index, item in enumerate(pool):
         for other_id in item.related_ids:
@@ -93,19 +93,29 @@ def group(new, known=(), *, window=WINDOW, threshold=SAME_STORY, related=SAME_ST
 
     for row, item in enumerate(new):
         me = first_new + row
-        scores = numpy.zeros(len(pool)) if similarity is None else similarity[row].astype(float)
-        wanted = scores >= threshold
-        linked = list(linked_to.get(me, ()))
-        wanted[linked] |= scores[linked] >= related
-        refiled = [other for key in keys[me] for other in by_url[key]]
-        scores[refiled] = URL_MATCH
-        wanted[refiled] = True
-        near = numpy.abs(seconds - seconds[me]) <= window.total_seconds()  # NaN: never near
-        candidates = numpy.flatnonzero(wanted & near & joinable)
+        scores = similar[row] if similar else {}
+        linked = linked_to.get(me, ())
+        wanted = {
+            other: score
+            for other, score in scores.items()
+            if score >= threshold or (score >= related and other in linked)
+        }
+        for key in keys[me]:
+            wanted.update(dict.fromkeys(by_url[key], URL_MATCH))
         joinable[me] = True
+        when = seconds[me]
+        candidates = [
+            other
+            for other in wanted
+            if joinable[other]
+            and other != me
+            and when is not None
+            and seconds[other] is not None
+            and abs(seconds[other] - when) <= reach
+        ]
         # Best score first; on a tie, the one listed first (known before new, older first).
-        for other in candidates[numpy.lexsort((candidates, -scores[candidates]))].tolist():
-            if scores[other] >= URL_MATCH or not different_subjects(item.title, pool[other].title):
+        for other in sorted(candidates, key=lambda other: (-wanted[other], other)):
+            if wanted[other] >= URL_MATCH or not different_subjects(item.title, pool[other].title):
                 label[me] = story_of(other)
                 if isinstance(label[me], tuple):
                     grouping.new_stories[label[me][1]].append(item.id)
@@ -115,33 +125,97 @@ def group(new, known=(), *, window=WINDOW, threshold=SAME_STORY, related=SAME_ST
     return grouping
 
 
+def load_libraries():
+    """Load what similar_pairs() needs ahead of the first grouping."""
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+
 def order_key(item):
     return (item.published_at is None, item.published_at or datetime.min, item.id)
+
+
+# The words and URL keys of the articles grouped last: an import groups batch after batch, and
+# the articles around one batch are mostly the newest of the batch before.
+last_features = {}
+
+
+def features(pool):
+    """([the words of each item's title and excerpt], [each item's URL keys]), in pool order."""
+    global last_features
+    found = {}
+    for item in pool:
+        key = (item.id, item.title, item.excerpt, item.urls)
+        found[key] = last_features.get(key) or (
+            TOKEN.findall(item_text(item).lower()),
+            url_keys(item.urls),
+        )
+    last_features = found
+    words, keys = zip(*found.values(), strict=True) if found else ((), ())
+    return list(words), list(keys)
 
 
 def item_text(item):
     return f"{item.title}\n{item.excerpt}"
 
 
-def similarities(texts, first_new):
-    """Cosine similarity of each new text (from `first_new` on) to every text, as a dense
-    array (new × all); None when no text has a word."""
-    if len(texts) <= first_new:
-        return None
-    # Loaded on first use: the web processes never need it.
-    import numpy
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def similar_pairs(word_lists, first_new, at_least):
+    """For each new article (from `first_new` on), {index of an article: TF-IDF cosine
+    similarity} of the articles at least `at_least` similar to it, from each article's words;
+    None when no article has a telling word.
 
+    The weighting is scikit-learn's TfidfVectorizer(sublinear_tf=True, max_df=...) written out,
+    over NumPy and a SciPy sparse matrix: loading scikit-learn took longer than the grouping of a
+    whole import. Words are runs of two or more word characters, lower-cased; a word counts
+    1 + log(its count) times log((1 + n) / (1 + articles with it)) + 1; rows are L2-normalised,
+    so the dot product is the cosine.
+    """
+    if len(word_lists) <= first_new:
+        return None
+    # Loaded on first use: the web processes never need them.
+    import numpy
+    from scipy.sparse import csr_matrix
+
+    tokens, rows = [], []
+    for row, words in enumerate(word_lists):
+        tokens += words
+        rows += [row] * len(words)
+    if not tokens:
+        return None
+    # Words are told apart by their hashes (64 bits: a collision is out of reach), so that
+    # counting them is array work rather than a dictionary lookup per word.
+    hashes = numpy.fromiter(map(hash, tokens), dtype=numpy.int64, count=len(tokens))
+    _, words = numpy.unique(hashes, return_inverse=True)
+    vocabulary = int(words.max()) + 1
+    pairs, counts = numpy.unique(
+        numpy.array(rows, dtype=numpy.int64) * vocabulary + words, return_counts=True
+    )
+    rows, words = pairs // vocabulary, pairs % vocabulary
+    in_articles = numpy.bincount(words, minlength=vocabulary)
     # A word in more than half of many articles tells nothing about which event they report;
     # dropping such words also keeps the product below sparse.
-    common = max(COMMON_FROM, len(texts) // 2)
-    vectorizer = TfidfVectorizer(sublinear_tf=True, max_df=common, dtype=numpy.float32)
-    try:
-        vectors = vectorizer.fit_transform(texts)
-    except ValueError:  # "empty vocabulary" or "no terms remain": no word to compare
+    telling = in_articles[words] <= max(COMMON_FROM, len(word_lists) // 2)
+    if not telling.any():
         return None
-    # Rows are L2-normalised, so the dot product is the cosine.
-    return (vectors[first_new:] @ vectors.T).toarray()
+    words, rows = words[telling], rows[telling]
+    idf = numpy.log((1 + len(word_lists)) / (1 + in_articles)) + 1
+    weights = (1 + numpy.log(counts[telling])) * idf[words]
+    weights /= numpy.sqrt(numpy.bincount(rows, weights * weights, minlength=len(word_lists)))[rows]
+    vectors = csr_matrix(
+        (weights.astype(numpy.float32), (rows, words)), shape=(len(word_lists), vocabulary)
+    )
+    product = (vectors[first_new:] @ vectors.T).tocsr()
+    product.data[product.data < at_least] = 0
+    product.eliminate_zeros()
+    starts, columns, values = (
+        product.indptr.tolist(),
+        product.indices.tolist(),
+        product.data.tolist(),
+    )
+    return [
+        dict(zip(columns[start:end], values[start:end], strict=True))
+        for start, end in zip(starts, starts[1:], strict=False)
+    ]
 
 
 def url_keys(urls):

@@ -9,6 +9,7 @@ sets a story on an article that has none, so a re-import changes no story, and w
 `group_stories --regroup` command), which rebuilds every story but the pinned articles'.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -32,22 +33,42 @@ ITEM_FIELDS = (
 )
 
 
+@dataclass
+class Chunk:
+    """Articles to group (`new`, oldest first) and the grouped ones around them (`known`), as
+    rows and as the stories.Item that stories.group() takes."""
+
+    new: list[dict]
+    known: list[dict]
+    new_items: list[stories.Item]
+    known_items: list[stories.Item]
+
+
 def group_new_articles(window=stories.WINDOW):
     """Group the full articles not looked at yet; returns how many were looked at."""
     looked_at = 0
     while True:
         with transaction.atomic():
-            new = list(
-                Article.objects.filter(story_checked=False, is_stub=False)
-                .order_by("published_at", "id")
-                .values(*ITEM_FIELDS)[:CHUNK]
-            )
-            if not new:
+            chunk = next_chunk(window)
+            if chunk is None:
                 return looked_at
-            if assign(new, known_around(new, window), window):
-                bump_data_version()
-            mark_checked([row["id"] for row in new])
-        looked_at += len(new)
+            grouping = stories.group(chunk.new_items, chunk.known_items, window=window)
+            store_grouping(chunk, grouping)
+        looked_at += len(chunk.new)
+
+
+def next_chunk(window=stories.WINDOW):
+    """The next CHUNK articles not looked at yet, and those around them; None when none is."""
+    new = list(
+        Article.objects.filter(story_checked=False, is_stub=False)
+        .order_by("published_at", "id")
+        .values(*ITEM_FIELDS)[:CHUNK]
+    )
+    if not new:
+        return None
+    known = known_around(new, window)
+    links = related_pairs()
+    return Chunk(new, known, [item(row, links) for row in new], [item(row, links) for row in known])
 
 
 def known_around(new, window):
@@ -74,13 +95,14 @@ def shifted(moment, delta):
         return end.replace(tzinfo=moment.tzinfo)
 
 
-def assign(new, known, window):
-    """Store what grouping `new` against `known` decides; returns whether any story changed."""
-    links = related_pairs()
-    grouping = stories.group(
-        [item(row, links) for row in new], [item(row, links) for row in known], window=window
-    )
-    titles = {row["id"]: row["title"] for row in [*new, *known]}
+@transaction.atomic
+def store_grouping(chunk, grouping):
+    """Store what grouping `chunk` decided, and mark its new articles looked at. Returns False,
+    storing nothing, when a story it counts on changed since the chunk was read (staff moved
+    articles meanwhile): the articles are then grouped again."""
+    if not still_as_read(chunk, grouping):
+        return False
+    titles = {row["id"]: row["title"] for row in [*chunk.new, *chunk.known]}
     created = Story.objects.bulk_create(
         [Story(title=titles[ids[0]][:1000]) for ids in grouping.new_stories]
     )
@@ -89,7 +111,25 @@ def assign(new, known, window):
         story_of.update(dict.fromkeys(ids, story.pk))
     set_stories(story_of)
     refresh_dates(set(story_of.values()))
-    return bool(story_of)
+    mark_checked([row["id"] for row in chunk.new])
+    if story_of:
+        bump_data_version()
+    return True
+
+
+def still_as_read(chunk, grouping):
+    """Whether the stories joined still exist and the known articles that start a story are
+    still alone and not pinned. (Read and stored in one transaction, they always are.)"""
+    joined = set(grouping.joins.values())
+    if joined and Story.objects.filter(pk__in=joined).count() != len(joined):
+        return False
+    new_ids = {row["id"] for row in chunk.new}
+    starting = {pk for ids in grouping.new_stories for pk in ids if pk not in new_ids}
+    return (
+        not Article.objects.filter(pk__in=starting)
+        .filter(Q(story__isnull=False) | Q(story_pinned=True))
+        .exists()
+    )
 
 
 def item(row, links):
@@ -107,16 +147,17 @@ def item(row, links):
 
 def related_pairs():
     """{article id: ids it lists in `related` or is listed by}, for the articles not grouped yet
-    (by a join, not a list of ids: preparing thousands of ids costs more than the query)."""
+    (by joins, not a list of ids: preparing thousands of ids costs more than the queries; two
+    queries, as one with OR could use neither side's index)."""
     links = {}
-    not_grouped = Q(article__story_checked=False, article__is_stub=False) | Q(
-        target__story_checked=False, target__is_stub=False
-    )
-    for source, target in RelatedLink.objects.filter(not_grouped).values_list(
-        "article_id", "target_id"
-    ):
-        links.setdefault(source, set()).add(target)
-        links.setdefault(target, set()).add(source)
+    not_grouped = {"story_checked": False, "is_stub": False}
+    for side in ("article", "target"):
+        pairs = RelatedLink.objects.filter(
+            **{f"{side}__{name}": value for name, value in not_grouped.items()}
+        ).values_list("article_id", "target_id")
+        for source, target in pairs:
+            links.setdefault(source, set()).add(target)
+            links.setdefault(target, set()).add(source)
     return links
 
 

@@ -43,9 +43,9 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def import_command(directory, env):
+def import_command(directory, env, *options):
     """(wall seconds, CPU seconds, summary line) of one `import_articles` process."""
-    command = [sys.executable, str(REPO / "manage.py"), "import_articles", str(directory)]
+    command = [sys.executable, str(REPO / "manage.py"), "import_articles", *options, str(directory)]
     cpu, started = children_cpu(), time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started

@@ -22,8 +22,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import stories
 from articles.models import ImportProblem, ImportRun, ImportStatus, ImportTrigger, SourceFile
-from articles.story_store import group_new_articles
+from articles.story_store import group_new_articles, next_chunk, store_grouping
 
 from ..batching import chunked
 from . import staff_state
@@ -114,12 +115,13 @@ def run_import(
     *,
     dry_run=False,
     overwrite_edited=False,
+    group_stories=True,
     trigger=ImportTrigger.COMMAND,
     user=None,
     progress=None,
 ):
     """Import the files under `paths`; returns an ImportResult. `progress(done, total)` is called
-    as files are processed."""
+    as files are processed. Without `group_stories`, new articles wait for `group_stories`."""
     paths = [os.fspath(path) for path in paths]
     if not paths:
         raise ImportPathError("give at least one file or directory to import")
@@ -138,7 +140,12 @@ def run_import(
             dry_run=dry_run,
             overwrite_edited=overwrite_edited,
         )
-        importer = Importer(run, overwrite_edited=overwrite_edited, progress=progress)
+        importer = Importer(
+            run,
+            overwrite_edited=overwrite_edited,
+            group_stories=group_stories and not dry_run,
+            progress=progress,
+        )
         # The import makes many small objects, so the garbage collector runs often; frozen, the
         # process's long-lived objects (Django, its models, modules) are not scanned each time.
         gc.freeze()
@@ -166,9 +173,10 @@ def refresh_planner_statistics():
 
 
 class Importer:
-    def __init__(self, run, *, overwrite_edited, progress):
+    def __init__(self, run, *, overwrite_edited, group_stories, progress):
         self.run_row = run
         self.overwrite_edited = overwrite_edited
+        self.grouping = StoryGrouping() if group_stories else None
         self.progress = progress
         self.max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
         self.result = ImportResult(run_id=run.pk, dry_run=run.dry_run)
@@ -180,6 +188,16 @@ class Importer:
 
     def run(self, paths):
         files, refused, skipped = collect(paths)
+        if self.grouping and len(files) >= PARALLEL_FROM and worker_count() > 1:
+            self.grouping.start_process()
+        try:
+            self.store_all(files, refused, skipped)
+        finally:
+            if self.grouping:
+                self.grouping.stop_process()
+        self.finish(ImportStatus.PARTIAL if self.result.failed else ImportStatus.SUCCESS)
+
+    def store_all(self, files, refused, skipped):
         self.total = len(files) + len(refused)
         self.result.skipped += len(skipped)
         self.result.skipped_files += skipped
@@ -222,7 +240,9 @@ class Importer:
         for file, changed, problems in self.staff_files:
             marked, more = staff_state.store_marks(file, dry_run=self.result.dry_run)
             self.add(Outcome.UPDATED if changed or marked else Outcome.UNCHANGED, problems + more)
-        self.finish(ImportStatus.PARTIAL if self.result.failed else ImportStatus.SUCCESS)
+        if self.grouping:
+            self.grouping.finish()
+            group_new_articles()  # and any left out before (an import with --no-stories)
 
     def staff_aliases(self, file, warnings):
         """An export's staff state: its aliases now, its marks once every article is stored.
@@ -292,8 +312,8 @@ class Importer:
             batch, overwrite_edited=self.overwrite_edited, dry_run=self.result.dry_run
         ):
             self.add(outcome.action, outcome.problems)
-        if not self.result.dry_run:
-            group_new_articles()
+        if self.grouping:
+            self.grouping.after_batch()
         if time.monotonic() - self.progress_saved >= PROGRESS_EVERY:
             self.save_progress()
 
@@ -347,6 +367,65 @@ class Importer:
             duration_seconds=self.result.duration,
             message=message or self.result.summary_line(),
         )
+
+
+class StoryGrouping:
+    """Groups each stored batch's new articles into stories (articles/story_store.py).
+
+    On a large import the grouping itself (stories.group: pure, most of the work) runs on a
+    process of its own while this one stores the next batch; reading the articles and storing
+    the stories stay here, in order. Should that process fail, or staff move a story in between,
+    the articles are grouped here instead.
+    """
+
+    def __init__(self):
+        self.pool = None
+        self.pending = None  # (chunk, future) of the batch stored last
+
+    def start_process(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
+        # Started now, it loads its libraries while the first batch is stored.
+        self.pool.submit(stories.load_libraries)
+
+    def stop_process(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def after_batch(self):
+        self.finish()
+        if self.pool is None:
+            group_new_articles()
+            return
+        chunk = next_chunk()
+        if chunk is not None:
+            future = self.pool.submit(stories.group, chunk.new_items, chunk.known_items)
+            self.pending = chunk, future
+
+    def finish(self):
+        """Store the grouping of the batch before, once it is done."""
+        if self.pending is None:
+            return
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk, future = self.pending
+        self.pending = None
+        try:
+            grouping = future.result()
+        except (BrokenProcessPool, CancelledError):
+            self.stop_process()
+            grouping = None
+        if grouping is None or not store_grouping(chunk, grouping):
+            group_new_articles()
 
 
 # Finding and reading files ------------------------------------------------------------------

@@ -36,3 +36,23 @@ def test_regroup_rebuilds_stories_but_keeps_what_staff_placed(make_article):
 
     assert not Story.objects.exists()
     assert Article.objects.get(pk=first.pk).story is None
+
+
+def test_import_with_no_stories_leaves_a_backfill_for_group_stories(tmp_path):
+    from tests.importing import write_article
+
+    for n in (1, 2):
+        write_article(
+            tmp_path,
+            f"copy-{n}.md",
+            title="Alpha launches a moon rover",
+            excerpt="A rover with a drill, built in Turin.",
+            url=f"https://outlet{n}.example/rover",
+        )
+
+    call_command("import_articles", "--no-stories", str(tmp_path), stdout=StringIO())
+    assert not Story.objects.exists()
+    assert Article.objects.filter(story_checked=False).count() == 2
+
+    call_command("group_stories", stdout=StringIO())
+    assert Story.objects.get().articles.count() == 2

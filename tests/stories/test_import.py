@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from articles import stories
+from articles.ingest import runner
 from articles.ingest.runner import run_import
 from articles.models import Article, Story
-from articles.story_store import merge, regroup, split_out
+from articles.story_store import merge, next_chunk, regroup, split_out, store_grouping
 from tests.importing import CORPUS, write_article
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,54 @@ def test_a_dry_run_makes_no_story(tmp_path):
     copy(tmp_path, 2)
     run_import([tmp_path], dry_run=True)
     assert not Story.objects.exists()
+
+
+def test_an_import_with_no_stories_leaves_grouping_to_the_next_import(tmp_path):
+    copy(tmp_path, 1)
+    copy(tmp_path, 2)
+    run_import([tmp_path], group_stories=False)
+    assert not Story.objects.exists()
+
+    others(tmp_path)  # cron's next run, without the option
+    run_import([tmp_path])
+
+    assert story_of("outlet1") == story_of("outlet2") is not None
+
+
+def test_a_large_import_groups_on_a_process_of_its_own_with_the_same_stories(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(runner, "worker_count", lambda: 2)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)  # a grouping in flight while the next stores
+    for n in (1, 2, 3):
+        copy(tmp_path, n)
+    others(tmp_path)
+    # Grouping here is the fallback should the process fail: switched off, so that every
+    # story below was made by the grouping process.
+    monkeypatch.setattr(runner, "group_new_articles", lambda: 0)
+
+    run_import([tmp_path])
+
+    assert story_of("outlet1") == story_of("outlet2") == story_of("outlet3") is not None
+    assert Story.objects.count() == 1
+    assert Article.objects.filter(story_checked=False, is_stub=False).count() == 0
+
+
+def test_a_grouping_read_before_staff_moved_a_story_is_not_stored(tmp_path):
+    copy(tmp_path, 1)
+    copy(tmp_path, 2)
+    run_import([tmp_path])
+    story = story_of("outlet1")
+    copy(tmp_path, 3, day=5)
+    run_import([tmp_path], group_stories=False)
+    chunk = next_chunk()
+    grouping = stories.group(chunk.new_items, chunk.known_items)
+    assert grouping.joins == {Article.objects.get(url__contains="outlet3").pk: story.pk}
+
+    split_out(Article.objects.get(url__contains="outlet2"))  # the story ends meanwhile
+
+    assert store_grouping(chunk, grouping) is False
+    assert story_of("outlet3") is None
+    assert Article.objects.get(url__contains="outlet3").story_checked is False
 
 
 def test_a_split_survives_a_changed_re_import_and_a_regroup(tmp_path):

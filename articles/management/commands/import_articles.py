@@ -50,20 +50,33 @@ class Command(BaseCommand):
             help="let the files replace articles staff have edited (kept by default)",
         )
         parser.add_argument(
+            "--no-stories",
+            action="store_false",
+            dest="group_stories",
+            help="leave the new articles out of stories for now (a large backfill): "
+            "`manage.py group_stories` groups them later",
+        )
+        parser.add_argument(
             "--json",
             action="store_true",
             dest="as_json",
             help="print a machine-readable summary on stdout instead of the summary line",
         )
 
-    def handle(self, *, paths, dry_run, overwrite_edited, as_json, verbosity, **options):
+    def handle(
+        self, *, paths, dry_run, overwrite_edited, group_stories, as_json, verbosity, **options
+    ):
         progress = None
         if self.stdout.isatty() and not as_json:
             # The raw stream: OutputWrapper.write would end each redraw of the bar with "\n".
             progress = ProgressBar(self.stdout._out)
         try:
             result = run_import(
-                paths, dry_run=dry_run, overwrite_edited=overwrite_edited, progress=progress
+                paths,
+                dry_run=dry_run,
+                overwrite_edited=overwrite_edited,
+                group_stories=group_stories,
+                progress=progress,
             )
         except ImportPathError as exc:
             raise CommandError(str(exc), returncode=2) from None
