@@ -509,30 +509,16 @@ class ArticleAdmin(BumpsDataVersion, ActionPageMixin, StaffAdmin):
     @admin.action(description="Export selected articles as files (.zip)", permissions=["view"])
     def export_files(self, request, queryset):
         from ..ingest.export_read import article_records
-        from ..ingest.write import article_text, file_name
+        from ..ingest.write import article_text, named_files
 
         # Spooled: a big selection goes to a temporary file rather than memory. FileResponse
         # closes it once sent.
         spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
-        used = set()
         selected = Article.objects.filter(pk__in=queryset.values("pk"))
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-            for slug, record in article_records(selected):
-                name = unique_name(file_name(record.published_at, slug), used)
+            for name, record in named_files(article_records(selected)):
                 archive.writestr(name, article_text(record))
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename="articles.zip", content_type="application/zip"
         )
-
-
-def unique_name(name, used):
-    """`name`, or `name` with -2, -3… before the suffix when two articles share a file name
-    (as export_articles names them: the same articles in the same order get the same names)."""
-    stem, dot, suffix = name.rpartition(".")
-    candidate, n = name, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{stem}-{n}{dot}{suffix}"
-    used.add(candidate)
-    return candidate

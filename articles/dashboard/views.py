@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..cache import cached, current_data_version, digest
@@ -10,7 +11,7 @@ from ..facets import FACET_WINDOW, listing_facets
 from ..filters import PeriodChoices, filter_params
 from ..health import import_health, may_see_import_health, recent_problems
 from ..models import audience
-from ..views import active_filter_chips
+from ..views import active_filter_chips, follow_links
 from .charts import build_charts
 from .figures import figures_for, filterset_for, list_url
 
@@ -57,6 +58,7 @@ def dashboard_view(request):
     params = filter_params(filterset.form.cleaned_data)
     figures = figures_for(request.user, filterset, version=version)
     context.update(
+        follow=follow_links(filterset.form.cleaned_data, feed=reverse("feed_articles")),
         query=urlencode(params),
         list_url=list_url(params),
         figures=figures,

@@ -198,19 +198,20 @@ def file_name(published_at: datetime | None, slug: str) -> str:
     return f"{day}-{slug or 'article'}.md"
 
 
-def unique_file_names(articles):
-    """File names for (published_at, slug) pairs, in order; a name already given gets -2, -3…
-    before `.md`, so the same articles in the same order always get the same names."""
-    given, names = set(), []
-    for published_at, slug in articles:
-        name = file_name(published_at, slug)
+def named_files(articles):
+    """(file name, record) for each (slug, ArticleRecord) pair, in order, as it comes (a
+    generator: an export of any size holds one name per article, not the records); a name
+    already given gets -2, -3… before `.md`, so the same articles in the same order always get
+    the same names."""
+    given = set()
+    for slug, record in articles:
+        name = file_name(record.published_at, slug)
         stem, suffix = name.removesuffix(".md"), 1
         while name in given:
             suffix += 1
             name = f"{stem}-{suffix}.md"
         given.add(name)
-        names.append(name)
-    return names
+        yield name, record
 
 
 def write_atomically(directory, name: str, text: str) -> bool:

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from articles.ingest.parse import parse_file
 from articles.ingest.records import ArticleRecord, ImageRecord, ProviderRecord, RelatedRecord
 from articles.ingest.runner import run_import
-from articles.ingest.write import article_text, file_name, unique_file_names
+from articles.ingest.write import article_text, file_name, named_files
 from articles.models import (
     Article,
     ArticleStatus,
@@ -134,8 +134,9 @@ def test_a_record_without_a_body_or_optional_keys_stays_minimal():
 
 def test_file_names_are_dated_and_disambiguated_in_a_stable_order():
     assert file_name(WHEN, "a-story") == "2019-12-17-a-story.md"
-    pairs = [(WHEN, "same"), (WHEN, "other"), (WHEN, "same"), (WHEN, "same")]
-    assert unique_file_names(pairs) == [
+    record = ArticleRecord(url="https://n.example/a", title="A", published_at=WHEN)
+    pairs = [("same", record), ("other", record), ("same", record), ("same", record)]
+    assert [name for name, _ in named_files(pairs)] == [
         "2019-12-17-same.md",
         "2019-12-17-other.md",
         "2019-12-17-same-2.md",

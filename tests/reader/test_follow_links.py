@@ -136,3 +136,13 @@ def test_feed_titles_say_the_filters(client, autos, make_provider):
     )
 
     assert title == ("Newsroom — AI in Autos or Chatbots, from The Lab, quality ≤ 90, type video")
+
+
+def test_the_dashboard_offers_the_feed_of_what_it_counts_under_a_telling_title(client, autos):
+    links, alternate = follow(client, reverse("dashboard"), {"topic": "ai-in-autos"})
+
+    title, href = alternate["application/atom+xml"]
+    assert title == "Newsroom — AI in Autos"
+    _, entries = feed_entries(client, href)
+    assert sorted(entries) == ["Dashcam startup", "Lidar gets cheaper", "Robotaxi fleet grows"]
+    assert json_titles(client, alternate["application/json"][1]) == json_titles(client, links.json)

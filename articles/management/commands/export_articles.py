@@ -14,11 +14,11 @@ from articles.ingest.export_read import (
 from articles.ingest.write import (
     STAFF_STATE_FILE,
     article_text,
+    named_files,
     organization_text,
     staff_state_text,
     topic_file_name,
     topic_text,
-    unique_file_names,
     write_atomically,
 )
 
@@ -37,11 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("directory", metavar="DIR", help="created if missing")
 
     def handle(self, directory, verbosity, **options):
-        articles = list(article_records())
-        names = unique_file_names((record.published_at, slug) for slug, record in articles)
         files = [
             ("articles", name, article_text(record))
-            for name, (_, record) in zip(names, articles, strict=True)
+            for name, record in named_files(article_records())
         ]
         topics = [
             ("topics", topic_file_name(record, slug), topic_text(record))
