@@ -373,11 +373,12 @@ class Article(models.Model):
                 fields=["status", "-published_at", "-id", "is_stub", "quality"],
                 name="article_status_recent",
             ),
-            # Story grouping after each import batch: the articles it has not looked at yet.
+            # Story grouping after each import batch: the full articles it has not looked at yet
+            # (not the stubs, which wait unchecked until a file fills them in).
             models.Index(
                 fields=["published_at", "id"],
-                name="article_story_unchecked",
-                condition=Q(story_checked=False),
+                name="article_story_pending",
+                condition=Q(story_checked=False, is_stub=False),
             ),
         ]
         constraints = [

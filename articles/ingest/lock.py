@@ -83,10 +83,15 @@ def file_lock(path):
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def die_with_parent(parent_pid):
-    """Run first in each parse worker: the kernel kills the worker when the import process dies
-    (even by SIGKILL), so no worker outlives it holding pipes open. Linux only; elsewhere a
-    worker ends when it finds its task queue gone."""
+GROUPING_NICENESS = 10  # the story grouping process runs below the import's other processes
+
+
+def die_with_parent(parent_pid, niceness=0):
+    """Run first in each worker process: the kernel kills the worker when the import process
+    dies (even by SIGKILL), so no worker outlives it holding pipes open. Linux only; elsewhere a
+    worker ends when it finds its task queue gone. `niceness` lowers the worker's priority."""
+    if niceness:
+        os.nice(niceness)
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):

@@ -28,7 +28,7 @@ from articles.story_store import group_new_articles, next_chunk, store_grouping
 
 from ..batching import chunked
 from . import staff_state
-from .lock import ImportLocked, die_with_parent, import_lock
+from .lock import GROUPING_NICENESS, ImportLocked, die_with_parent, import_lock
 from .parse import IMPORT_SUFFIXES, parse_file
 from .read import read_and_parse, read_file
 from .records import Problem, Severity, StaffStateRecord, UnsupportedRecord
@@ -188,8 +188,6 @@ class Importer:
 
     def run(self, paths):
         files, refused, skipped = collect(paths)
-        if self.grouping and len(files) >= PARALLEL_FROM and worker_count() > 1:
-            self.grouping.start_process()
         try:
             self.store_all(files, refused, skipped)
         finally:
@@ -301,7 +299,9 @@ class Importer:
         or on worker processes when there are many files."""
         workers = worker_count()
         if workers > 1 and file_count >= PARALLEL_FROM:
-            return ParallelParser(workers, self.max_bytes).parse(jobs)
+            # Stories are grouped on a process of their own too, started with the parse workers.
+            on_start = self.grouping.start_process if self.grouping else None
+            return ParallelParser(workers, self.max_bytes, on_start=on_start).parse(jobs)
         return (
             (job, *read_and_parse_safely(job, self.max_bytes, parse_file, read_file))
             for job in jobs
@@ -379,7 +379,7 @@ class StoryGrouping:
     """
 
     def __init__(self):
-        self.pool = None
+        self.pool = None  # started with the parse workers (a run that parses nothing has none)
         self.pending = None  # (chunk, future) of the batch stored last
 
     def start_process(self):
@@ -390,9 +390,11 @@ class StoryGrouping:
             1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=die_with_parent,
-            initargs=(os.getpid(),),
+            # Behind the parse workers and this process, which the import waits for: it mostly
+            # uses the CPU they leave, and the import seldom waits for it.
+            initargs=(os.getpid(), GROUPING_NICENESS),
         )
-        # Started now, it loads its libraries while the first batch is stored.
+        # Now, so that it loads its libraries while the first batch is parsed and stored.
         self.pool.submit(stories.load_libraries)
 
     def stop_process(self):
@@ -570,9 +572,10 @@ class ParallelParser:
     restarted and the window retried file by file.
     """
 
-    def __init__(self, workers, max_bytes):
+    def __init__(self, workers, max_bytes, *, on_start=None):
         self.workers = workers
         self.max_bytes = max_bytes
+        self.on_start = on_start  # called once, when the first file needs reading
         self.pool = None
 
     def start(self):
@@ -593,6 +596,8 @@ class ParallelParser:
             for window in chunked(jobs, PARSE_WINDOW):
                 if self.pool is None:
                     self.start()
+                    if self.on_start is not None:
+                        self.on_start()
                 in_flight.append(self.submit(window))
                 if len(in_flight) > WINDOWS_IN_FLIGHT:
                     yield from self.results_of(*in_flight.popleft())
