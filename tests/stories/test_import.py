@@ -118,6 +118,38 @@ def test_a_large_import_groups_on_a_process_of_its_own_with_the_same_stories(tmp
     assert Article.objects.filter(story_checked=False, is_stub=False).count() == 0
 
 
+def test_a_grouping_process_that_dies_costs_no_story(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class DyingPool:
+        """A grouping process killed before it answers (the OOM killer, a crash in NumPy)."""
+
+        def submit(self, *args):
+            future = Future()
+            future.set_exception(BrokenProcessPool("killed"))
+            return future
+
+        def shutdown(self, **options):
+            pass
+
+    monkeypatch.setattr(runner, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(runner, "worker_count", lambda: 2)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)
+    monkeypatch.setattr(
+        runner.StoryGrouping, "start_process", lambda self: setattr(self, "pool", DyingPool())
+    )
+    for n in (1, 2, 3):
+        copy(tmp_path, n)
+    others(tmp_path)
+
+    result = run_import([tmp_path])
+
+    assert result.failed == 0
+    assert story_of("outlet1") == story_of("outlet2") == story_of("outlet3") is not None
+    assert Article.objects.filter(story_checked=False, is_stub=False).count() == 0
+
+
 def test_a_grouping_read_before_staff_moved_a_story_is_not_stored(tmp_path):
     copy(tmp_path, 1)
     copy(tmp_path, 2)
