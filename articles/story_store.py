@@ -1,12 +1,16 @@
 """Stories in the database: grouping after imports, staff splits and merges, a full regroup.
 
-The import runner calls `group_new_articles()` after each batch commits: every full article that
-grouping has not looked at yet (`story_checked` false: new, or a stub just filled in) is grouped
-(articles/stories.py) against the articles published within the window around it. An article no
-other source reports stays in no story, so most articles cost no Story row. Grouping only ever
-sets a story on an article that has none, so a re-import changes no story, and what staff decided
-(`story_pinned`) is never undone: not by an import, and not by `regroup()` (the
-`group_stories --regroup` command), which rebuilds every story but the pinned articles'.
+After each batch an import commits, every full article that grouping has not looked at yet
+(`story_checked` false: new, or a stub just filled in) is grouped (articles/stories.py) against
+the articles published within the window around it: `group_new_articles()` reads, groups and
+stores in one transaction; a large import reads a chunk (`next_chunk()`), groups it on another
+process and stores it (`store_grouping()`) after its next batch (ingest/runner.StoryGrouping).
+
+An article no other source reports stays in no story, so most articles cost no Story row.
+Grouping only ever sets a story on an article that has none, so a re-import changes no story,
+and what staff decided (`story_pinned`) is never undone: not by an import, and not by
+`regroup()` (the `group_stories --regroup` command), which rebuilds every story but the pinned
+articles'.
 """
 
 from dataclasses import dataclass
