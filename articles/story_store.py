@@ -39,11 +39,9 @@ ITEM_FIELDS = (
 
 @dataclass
 class Chunk:
-    """Articles to group (`new`, oldest first) and the grouped ones around them (`known`), as
-    rows and as the stories.Item that stories.group() takes."""
+    """Articles to group (oldest first) and the grouped ones around them, as the stories.Item
+    that stories.group() takes."""
 
-    new: list[dict]
-    known: list[dict]
     new_items: list[stories.Item]
     known_items: list[stories.Item]
 
@@ -58,7 +56,7 @@ def group_new_articles(window=stories.WINDOW):
                 return looked_at
             grouping = stories.group(chunk.new_items, chunk.known_items, window=window)
             store_grouping(chunk, grouping)
-        looked_at += len(chunk.new)
+        looked_at += len(chunk.new_items)
 
 
 def next_chunk(window=stories.WINDOW):
@@ -72,7 +70,7 @@ def next_chunk(window=stories.WINDOW):
         return None
     known = known_around(new, window)
     links = related_pairs()
-    return Chunk(new, known, [item(row, links) for row in new], [item(row, links) for row in known])
+    return Chunk([item(row, links) for row in new], [item(row, links) for row in known])
 
 
 def known_around(new, window):
@@ -106,7 +104,7 @@ def store_grouping(chunk, grouping):
     articles meanwhile): the articles are then grouped again."""
     if not still_as_read(chunk, grouping):
         return False
-    titles = {row["id"]: row["title"] for row in [*chunk.new, *chunk.known]}
+    titles = {new.id: new.title for new in [*chunk.new_items, *chunk.known_items]}
     created = Story.objects.bulk_create(
         [Story(title=titles[ids[0]][:1000]) for ids in grouping.new_stories]
     )
@@ -115,7 +113,7 @@ def store_grouping(chunk, grouping):
         story_of.update(dict.fromkeys(ids, story.pk))
     set_stories(story_of)
     refresh_dates(set(story_of.values()))
-    mark_checked([row["id"] for row in chunk.new])
+    mark_checked([new.id for new in chunk.new_items])
     if story_of:
         bump_data_version()
     return True
@@ -127,7 +125,7 @@ def still_as_read(chunk, grouping):
     joined = set(grouping.joins.values())
     if joined and Story.objects.filter(pk__in=joined).count() != len(joined):
         return False
-    new_ids = {row["id"] for row in chunk.new}
+    new_ids = {new.id for new in chunk.new_items}
     starting = {pk for ids in grouping.new_stories for pk in ids if pk not in new_ids}
     return (
         not Article.objects.filter(pk__in=starting)
