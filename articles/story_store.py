@@ -104,7 +104,7 @@ def store_grouping(chunk, grouping):
     articles meanwhile): the articles are then grouped again."""
     if not still_as_read(chunk, grouping):
         return False
-    titles = {new.id: new.title for new in [*chunk.new_items, *chunk.known_items]}
+    titles = {one.id: one.title for one in [*chunk.new_items, *chunk.known_items]}
     created = Story.objects.bulk_create(
         [Story(title=titles[ids[0]][:1000]) for ids in grouping.new_stories]
     )
