@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
+        from .changes import ensure_triggers
         from .search import ensure_sqlite_triggers
 
         post_migrate.connect(ensure_sqlite_triggers, sender=self)
+        post_migrate.connect(ensure_triggers, sender=self)

@@ -9,9 +9,9 @@ Reading it is one cheap query; a bump makes every older key unreachable in every
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, Subquery
 
-from .models import DataVersion
+from .models import ArticleChange, DataVersion
 
 TIMEOUT_SECONDS = 300
 
@@ -22,9 +22,17 @@ def current_data_version():
 
 
 def bump_data_version():
-    """Call inside the transaction that changed the data, so the bump commits with it."""
+    """Call inside the transaction that changed the data, so the bump commits with it.
+
+    It also stamps the transaction's logged article changes (articles/changes.py) with the new
+    version. The bump locks the version row until commit, so overlapping writers take turns
+    and a stamp is never older than a version a reader has already seen.
+    """
     if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    ArticleChange.objects.filter(version__isnull=True).update(
+        version=Subquery(DataVersion.objects.filter(pk=1).values("version"))
+    )
 
 
 def cached(name, compute, *, version=None, timeout=TIMEOUT_SECONDS):

@@ -201,7 +201,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The one visibility rule. Staff see everything that is a full article."""
-        if audience(user) == Audience.STAFF:
+        return self.visible_for(audience(user))
+
+    def visible_for(self, audience):
+        if audience == Audience.STAFF:
             return self.filter(is_stub=False)
         return self.visible()
 
@@ -579,3 +582,17 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.version}"
+
+
+class ArticleChange(models.Model):
+    """An article whose dashboard facts (date, provider, quality, heat, visibility, topics)
+    changed, and in which data version: the log articles/dashboard/facts.py reads to keep its
+    snapshot fresh. Database triggers write it (articles/changes.py), so no writer can forget
+    it; `version` stays null until the writer's bump_data_version() stamps it. One row per
+    article ever changed, deleted ones included (their row says "gone")."""
+
+    article_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(null=True, db_index=True)
+
+    def __str__(self):
+        return f"article {self.article_id} changed in version {self.version}"

@@ -1,12 +1,13 @@
-"""Time buckets and quality bins for the dashboard's charts. Pure Python, no Django.
+"""Time buckets and quality bins for the dashboard's charts. No Django.
 
 A chart keeps a readable number of bars whatever the range: the unit grows from days to weeks,
 months, quarters, years and then runs of years until at most MAX_BARS buckets cover the range.
 """
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+import numpy as np
 
 MAX_BARS = 60
 # Runs of years for very long ranges; each divides 3000, so buckets never pass year 2999.
@@ -80,9 +81,12 @@ def _label(unit, day):
     return str(day.year)
 
 
-def bucket_index(starts, day):
-    """Which bucket (given their start days) `day` falls in; days outside go to the end ones."""
-    return min(max(bisect_right(starts, day) - 1, 0), len(starts) - 1)
+def bucket_counts(starts, days, counts):
+    """Per bucket (given their start days), the sum of `counts` of the `days` (day numbers,
+    date.toordinal()) in it; days outside go to the end buckets."""
+    starts = np.array([start.toordinal() for start in starts])
+    index = np.clip(np.searchsorted(starts, days, side="right") - 1, 0, len(starts) - 1)
+    return np.bincount(index, weights=counts, minlength=len(starts)).astype(np.int64).tolist()
 
 
 def quality_bins(first_bin, last_bin, max_bins, top_bin):

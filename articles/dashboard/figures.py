@@ -1,9 +1,11 @@
 """The dashboard's figures: headline numbers and chart data of any filtered article list.
 
-Every figure is computed in the database, one aggregate or grouped query per chart, and cached via
-articles/cache.py under the data version, the audience and the normalised filters: an import in
-another process bumps the version and every process computes fresh figures on its next request.
-The result is JSON-ready: the page draws it (dashboard/charts.py) and the API serves it as is.
+Every figure is counted over this process's snapshot of the articles (dashboard/facts.py: NumPy
+columns kept fresh from the database's change log), among the articles the filterset selects, and
+cached via articles/cache.py under the data version, the audience and the normalised filters: an
+import in another process bumps the version and every process computes fresh figures on its next
+request. The result is JSON-ready: the page draws it (dashboard/charts.py) and the API serves it
+as is.
 
 Every linked figure links to the reader list that shows exactly the articles it counts:
 - time buckets, the headline's "last 7/30 days" and quality bins narrow the date or quality range
@@ -18,25 +20,14 @@ Every linked figure links to the reader list that shows exactly the articles it 
 
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import (
-    Avg,
-    Count,
-    DateField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    Value,
-)
-from django.db.models.functions import Least, TruncDate
+import numpy as np
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from ..cache import cached, digest
+from ..cache import cached, current_data_version, digest
 from ..filters import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -45,11 +36,11 @@ from ..filters import (
     filter_params,
     local_today,
     period_start,
-    start_of_day,
 )
 from ..models import Article, Provider, Topic, audience
 from . import rising
-from .buckets import bucket_index, quality_bins, time_buckets
+from .buckets import bucket_counts, quality_bins, time_buckets
+from .facts import Selection, counted, current_facts
 
 SERIES_TOPICS = 5
 TOP_BARS = 15
@@ -63,11 +54,8 @@ def list_url(params, **replace):
     """The reader list for `params`, with the named parameters replaced (None drops one)."""
     kept = [(name, value) for name, value in params if name not in replace]
     kept += [(name, value) for name, value in replace.items() if value is not None]
-    query = QueryDict(mutable=True)
-    for name, value in kept:
-        query.appendlist(name, str(value))
     url = reverse("articles:article_list")
-    return f"{url}?{query.urlencode()}" if kept else url
+    return f"{url}?{urlencode(kept)}" if kept else url
 
 
 def plain_number(value):
@@ -93,23 +81,34 @@ def without(params, name):
 def figures_for(user, filterset, *, version=None):
     """The figures for a valid `filterset`, cached under the audience and the canonical filters."""
     params = filter_params(filterset.form.cleaned_data)
+    if version is None:
+        version = current_data_version()
     return cached(
         f"dashboard:{digest(audience(user), params)}",
-        lambda: compute_figures(user, filterset, params),
+        lambda: compute_figures(user, filterset, params, version),
         version=version,
     )
 
 
-def compute_figures(user, filterset, params):
-    articles = filterset.qs.order_by()
+def compute_figures(user, filterset, params, version):
+    facts = current_facts(version)
+    who = audience(user)
+    articles = facts.select(who, filterset, params)
+
+    def facet(name):
+        """The articles without the `name` filter (as facets count), or `articles` itself."""
+        rest = without(params, name)
+        if rest == params:
+            return articles
+        return facts.select(who, filterset_for(user, rest), rest)
+
     cleaned = filterset.form.cleaned_data
     bounds = DateBounds.of(cleaned)
+    topic_facet, provider_facet = facet("topic"), facet("provider")
     headline, span = headline_figures(articles, params, bounds)
-    topic_facet = filterset_for(user, without(params, "topic")).qs.order_by()
-    provider_facet = filterset_for(user, without(params, "provider")).qs.order_by()
     # Without a topic filter the topic facet is `articles` itself: one count serves the topic
     # bars and the choice of series.
-    per_topic = topic_counts(topic_facet)
+    per_topic = topic_facet.per_topic()
     series = series_topics(per_topic, cleaned, headline["total"])
     return {
         "filters": [[name, value] for name, value in params],
@@ -150,41 +149,31 @@ class DateBounds:
         }
 
 
-def within_days(first, last):
-    """The filter's own day boundaries, so a count here is the count of the linked list."""
-    return Q(
-        published_at__gte=start_of_day(first), published_at__lt=start_of_day(last + timedelta(1))
-    )
-
-
 def headline_figures(articles, params, bounds):
     """Totals, and the last 7 and 30 days up to the range's end (date_to, else today)."""
     end = bounds.last or local_today()
     windows = {days: end - timedelta(days=days - 1) for days in (7, 30)}
     if bounds.first:
         windows = {days: max(first, bounds.first) for days, first in windows.items()}
-    figures = articles.aggregate(
-        total=Count("pk"),
-        last_7_days=Count("pk", filter=within_days(windows[7], end)),
-        last_30_days=Count("pk", filter=within_days(windows[30], end)),
-        providers=Count("provider", distinct=True),
-        with_quality=Count("quality"),
-        with_heat_and_quality=Count("pk", filter=Q(quality__isnull=False, heat__isnull=False)),
-        heat_equals_quality=Count("pk", filter=Q(heat=F("quality"))),
-        earliest=Min("published_at"),
-        latest=Max("published_at"),
-    )
-    span = figures.pop("earliest"), figures.pop("latest")
-    # Joined from the article side: SQLite runs `article_id IN (subquery)` four times slower.
-    topics = articles.aggregate(count=Count("article_topics__topic", distinct=True))
-    figures["topics"] = topics["count"]
-    total, with_quality = figures["total"], figures["with_quality"]
-    figures["quality_share"] = round(100 * with_quality / total, 1) if total else None
-    figures["median_quality"] = median_quality(articles, with_quality)
-    figures["earliest"] = span[0].isoformat() if span[0] else None
-    figures["latest"] = span[1].isoformat() if span[1] else None
-    figures["until"] = end.isoformat()
-    figures["until_today"] = bounds.last is None
+    quality, heat = articles.heat_and_quality()
+    total, with_quality = len(articles), len(quality)
+    span = articles.span()
+    figures = {
+        "total": total,
+        "last_7_days": articles.count(windows[7], end),
+        "last_30_days": articles.count(windows[30], end),
+        "providers": len(articles.per_provider()),
+        "with_quality": with_quality,
+        "with_heat_and_quality": int((~np.isnan(heat)).sum()),
+        "heat_equals_quality": int((heat == quality).sum()),
+        "topics": len(articles.per_topic()),
+        "quality_share": round(100 * with_quality / total, 1) if total else None,
+        "median_quality": median_quality(quality),
+        "earliest": span[0].isoformat() if span[0] else None,
+        "latest": span[1].isoformat() if span[1] else None,
+        "until": end.isoformat(),
+        "until_today": bounds.last is None,
+    }
     figures["links"] = {
         "total": list_url(params),
         # No link when the filters start after the end (date_from in the future): no such list.
@@ -198,34 +187,11 @@ def headline_figures(articles, params, bounds):
     return figures, span
 
 
-def median_quality(articles, with_quality):
-    """The median in one ordered OFFSET query (served by the quality index), not a full fetch."""
-    if not with_quality:
+def median_quality(qualities):
+    if not len(qualities):
         return None
-    middle = slice((with_quality - 1) // 2, with_quality // 2 + 1)
-    values = list(
-        articles.filter(quality__isnull=False)
-        .order_by("quality")
-        .values_list("quality", flat=True)[middle]
-    )
-    median = sum(values) / len(values)
+    median = float(np.median(qualities))
     return int(median) if median.is_integer() else median
-
-
-class LocalDay(TruncDate):
-    """The day of a moment in the site's time zone, computed by SQLite itself under UTC.
-
-    Django's SQLite TruncDate calls back into Python for every row (about five times slower at
-    100,000 articles); SQLite's own date() only knows UTC, so any other zone keeps Django's.
-    """
-
-    output_field = DateField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        if self.get_tzname() != "UTC":
-            return super().as_sqlite(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.lhs)
-        return f"date({sql})", params
 
 
 def as_local_date(moment):
@@ -241,7 +207,7 @@ def timeline_figures(articles, params, bounds, span, topics):
 
     The range is the filters' dates, else the first to the last matching article (clamped to
     the dates a filter accepts; a stray date beyond goes to the first or last bucket, which are
-    open-ended then). Two grouped queries by day: totals, and per day and series topic.
+    open-ended then).
     """
     if span[0] is None:
         return {"unit": None, "buckets": [], "series": []}
@@ -260,11 +226,7 @@ def timeline_figures(articles, params, bounds, span, topics):
         )
         return list_url(params, **dates, **extra)
 
-    by_day = articles.annotate(day=LocalDay("published_at"))
-    counts = [0] * len(buckets)
-    for row in by_day.values("day").annotate(count=Count("pk")).order_by():
-        if row["day"] is not None:
-            counts[bucket_index(starts, row["day"])] += row["count"]
+    counts = bucket_counts(starts, *articles.per_day())
     timeline = {
         "unit": unit,
         "buckets": [
@@ -278,17 +240,10 @@ def timeline_figures(articles, params, bounds, span, topics):
             for index, bucket in enumerate(buckets)
         ],
     }
-    per_topic = {topic.pk: [0] * len(buckets) for topic in topics}
-    rows = (
-        by_day.filter(article_topics__topic__in=list(per_topic))
-        .values("day", "article_topics__topic")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in rows if per_topic else []:
-        if row["day"] is not None:
-            index = bucket_index(starts, row["day"])
-            per_topic[row["article_topics__topic"]][index] += row["count"]
+    per_topic = {
+        topic: bucket_counts(starts, days, counts)
+        for topic, (days, counts) in articles.per_day_with_topics([t.pk for t in topics]).items()
+    }
     timeline["series"] = [
         {
             "name": topic.name,
@@ -301,13 +256,6 @@ def timeline_figures(articles, params, bounds, span, topics):
         for topic in topics
     ]
     return timeline
-
-
-def topic_counts(articles):
-    """{topic id: articles} for every topic of `articles`: one grouped query without joining the
-    topic table per row (the names of the few shown are read after)."""
-    rows = articles.values_list("article_topics__topic").annotate(count=Count("pk")).order_by()
-    return {topic: count for topic, count in rows if topic is not None}
 
 
 def ranked(counts, names):
@@ -357,12 +305,7 @@ def topic_figures(counts, params):
 def provider_figures(articles, params):
     """The top providers of `articles` (which leave out the provider filter)."""
     selected = {value.lower() for name, value in params if name == "provider"}
-    counts = dict(
-        articles.filter(provider__isnull=False)
-        .values_list("provider")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    counts = articles.per_provider()
     top = sorted(counts, key=lambda pk: -counts[pk])[: TOP_BARS * 2]
     providers = Provider.objects.in_bulk(top)
     names = {pk: provider.name or provider.domain for pk, provider in providers.items()}
@@ -380,15 +323,7 @@ def provider_figures(articles, params):
 
 def quality_figures(articles, params, cleaned):
     """Quality in bins of 10 from 0 (or the quality_min); past QUALITY_BINS bins, one open bin."""
-    bin_of = ExpressionWrapper(F("quality") / QUALITY_BIN, output_field=IntegerField())
-    rows = (
-        articles.filter(quality__isnull=False)
-        .annotate(bin=bin_of)
-        .values("bin")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {row["bin"]: row["count"] for row in rows}
+    counts = counted((articles.qualities() // QUALITY_BIN).astype(np.int64))
     if not counts:
         return {"bins": []}
     low, high = cleaned.get("quality_min"), cleaned.get("quality_max")
@@ -415,29 +350,32 @@ def quality_figures(articles, params, cleaned):
 def heat_by_quality_figures(articles, params, cleaned, headline):
     """Per quality score (the SCATTER_POINTS commonest with a heat): how many articles have it
     (the dot's link lists exactly those) and the mean heat of those that have one."""
+    quality, heat = articles.heat_and_quality()
     # Scores past what a filter accepts share one dot, linked to `quality_min=QUALITY_LIMIT`.
-    score = Least(F("quality"), Value(QUALITY_LIMIT))
-    rows = list(
-        articles.filter(quality__isnull=False)
-        .values(score=score)
-        .annotate(count=Count("pk"), mean_heat=Avg("heat"))
-        .filter(mean_heat__isnull=False)
-        .order_by("-count", "score")[: SCATTER_POINTS + 1]
+    scores = np.minimum(quality, QUALITY_LIMIT).astype(np.int64)
+    counts = counted(scores)
+    has_heat = ~np.isnan(heat)
+    heated, which, heated_counts = np.unique(
+        scores[has_heat], return_inverse=True, return_counts=True
     )
+    heat_sums = np.bincount(which, weights=heat[has_heat])
+    mean_heat = {
+        int(score): float(total) / int(count)
+        for score, total, count in zip(heated, heat_sums, heated_counts, strict=True)
+    }
+    rows = sorted(mean_heat, key=lambda score: (-counts[score], score))[: SCATTER_POINTS + 1]
     points = [
         {
-            "quality": row["score"],
-            "heat": round(row["mean_heat"], 1),
-            "count": row["count"],
+            "quality": score,
+            "heat": round(mean_heat[score], 1),
+            "count": counts[score],
             "href": list_url(
                 params,
-                quality_min=row["score"],
-                quality_max=(
-                    row["score"] if row["score"] < QUALITY_LIMIT else cleaned.get("quality_max")
-                ),
+                quality_min=score,
+                quality_max=score if score < QUALITY_LIMIT else cleaned.get("quality_max"),
             ),
         }
-        for row in rows[:SCATTER_POINTS]
+        for score in rows[:SCATTER_POINTS]
     ]
     return {
         "points": points,
@@ -452,25 +390,46 @@ def rising_figures(topic_facet, provider_facet, params, bounds):
     its own filter, as the bars do, so its link (that one value, the recent days) lists them."""
     end = bounds.last or local_today()
     recent_first, baseline_first, baseline_last = rising.windows(end)
-    common = {"end": end, "bounds": bounds, "within_days": within_days}
+    recent_dates = bounds.link_dates(recent_first, end)
+    # Both windows stay inside the filters' dates (the earlier one is empty when they start
+    # inside the recent days).
+    counted_from = [
+        max(day, bounds.first) if bounds.first else day for day in (recent_first, baseline_first)
+    ]
+
+    def rising_among(articles, per_value, skip_ubiquitous=False):
+        return rising.rising(
+            recent=per_value(articles, counted_from[0], end),
+            earlier=per_value(articles, counted_from[1], baseline_last),
+            recent_total=articles.count(counted_from[0], end) if skip_ubiquitous else None,
+        )
+
+    topics = rising_among(topic_facet, Selection.per_topic, skip_ubiquitous=True)
+    providers = rising_among(provider_facet, Selection.per_provider)
+    topic_rows = Topic.objects.in_bulk([entry["key"] for entry in topics])
+    provider_rows = Provider.objects.in_bulk([entry["key"] for entry in providers])
+
+    def described(entries, rows, key, link):
+        found = []
+        for entry in entries:
+            value = getattr(rows[entry["key"]], key)
+            name = rows[entry["key"]].name or value
+            found.append({**entry, "name": name, "key": value, "href": link(value)})
+        found.sort(key=lambda entry: (-entry["score"], entry["name"]))
+        return found[: rising.SHOWN]
+
     return {
         "from": recent_first.isoformat(),
         "to": end.isoformat(),
         "baselineFrom": baseline_first.isoformat(),
         "baselineTo": baseline_last.isoformat(),
-        "topics": rising.rising(
-            topic_facet,
-            "article_topics__topic",
-            "slug",
-            link=lambda slug, dates: list_url(params, topic=slug, **dates),
-            skip_ubiquitous=True,
-            **common,
+        "topics": described(
+            topics, topic_rows, "slug", lambda slug: list_url(params, topic=slug, **recent_dates)
         ),
-        "providers": rising.rising(
-            provider_facet,
-            "provider",
+        "providers": described(
+            providers,
+            provider_rows,
             "domain",
-            link=lambda domain, dates: list_url(params, provider=domain, **dates),
-            **common,
+            lambda domain: list_url(params, provider=domain, **recent_dates),
         ),
     }

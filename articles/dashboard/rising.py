@@ -15,8 +15,6 @@ Both windows stay inside the filters' dates, so a rising entry's link lists exac
 import math
 from datetime import timedelta
 
-from django.db.models import Count
-
 RECENT_DAYS = 7
 BASELINE_WEEKS = 8
 MIN_RECENT = 3
@@ -38,44 +36,19 @@ def windows(end):
     return recent_first, baseline_first, baseline_last
 
 
-def rising(articles, group, key, *, end, bounds, within_days, link, skip_ubiquitous=False):
-    """The rising values of `group` (a topic or provider path; `key` its slug or domain field)
-    among `articles`. `link(key value, dates)` builds the list URL of one value's recent articles.
+def rising(recent, earlier, recent_total=None):
+    """The rising values among counts per value (a topic or provider id): `recent` in the recent
+    days, `earlier` in the baseline weeks. With `recent_total` (all articles of the recent
+    days), a value on UBIQUITOUS_SHARE of them or more is left out.
+
+    [{"key": value, "count": recent, "usual": …, "score": …}], in no order.
     """
-    recent_first, baseline_first, baseline_last = windows(end)
-    recent_dates = bounds.link_dates(recent_first, end)
-    if bounds.first:
-        recent_first = max(recent_first, bounds.first)
-        baseline_first = max(baseline_first, bounds.first)
-    name, key = f"{group}__name", f"{group}__{key}"
-    rows = (
-        articles.filter(within_days(baseline_first, end), **{f"{group}__isnull": False})
-        .values(name, key)
-        .annotate(
-            recent=Count("pk", filter=within_days(recent_first, end)),
-            # Empty (0) when the filters' dates start inside the recent days.
-            earlier=Count("pk", filter=within_days(baseline_first, baseline_last)),
-        )
-        .filter(recent__gte=MIN_RECENT)
-        .order_by()
-    )
-    rows = list(rows)
-    ubiquitous = math.inf
-    if skip_ubiquitous and rows:
-        ubiquitous = UBIQUITOUS_SHARE * articles.filter(within_days(recent_first, end)).count()
+    ubiquitous = math.inf if recent_total is None else UBIQUITOUS_SHARE * recent_total
     found = []
-    for row in rows:
-        score, usual = rising_score(row["recent"], row["earlier"])
-        if score >= MIN_SCORE and row["recent"] < ubiquitous:
+    for key, count in recent.items():
+        score, usual = rising_score(count, earlier.get(key, 0))
+        if count >= MIN_RECENT and score >= MIN_SCORE and count < ubiquitous:
             found.append(
-                {
-                    "name": row[name] or row[key],
-                    "key": row[key],
-                    "count": row["recent"],
-                    "usual": round(usual, 1),
-                    "score": round(score, 2),
-                    "href": link(row[key], recent_dates),
-                }
+                {"key": key, "count": count, "usual": round(usual, 1), "score": round(score, 2)}
             )
-    found.sort(key=lambda entry: (-entry["score"], entry["name"]))
-    return found[:SHOWN]
+    return found

@@ -1,0 +1,128 @@
+"""The dashboard's snapshot (articles/dashboard/facts.py) stays exactly what the database says.
+
+Every kind of write is followed by a dashboard request; the snapshot each process keeps, brought
+up to date from the change log, must equal one read afresh from the articles, and the page's
+figures must count what the list counts.
+"""
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from django.db import connection, transaction
+
+from articles import changes, curation
+from articles.cache import bump_data_version, current_data_version
+from articles.dashboard import facts
+from articles.models import Article, ArticleChange, ArticleTopic, Topic
+
+
+def assert_snapshot_is_fresh():
+    version = current_data_version()
+    kept = facts.current_facts(version)
+    fresh = facts.read_facts(version, Article.objects.all())
+    assert kept.columns.keys() == fresh.columns.keys()
+    for name, column in fresh.columns.items():
+        np.testing.assert_array_equal(kept.columns[name], column, err_msg=name)
+    kept_pairs = sorted(zip(kept.pair_article.tolist(), kept.pair_topic.tolist(), strict=True))
+    fresh_pairs = sorted(zip(fresh.pair_article.tolist(), fresh.pair_topic.tolist(), strict=True))
+    assert kept_pairs == fresh_pairs
+
+
+def headline(client):
+    return client.get("/dashboard/").context["figures"]["headline"]
+
+
+@pytest.fixture
+def three(make_article):
+    articles = [
+        make_article(topics=["Robotics"], quality=40, heat=10),
+        make_article(topics=["Robotics", "Ethics"], quality=60),
+        make_article(topics=["Ethics"]),
+    ]
+    with transaction.atomic():
+        bump_data_version()
+    return articles
+
+
+def test_every_kind_of_write_reaches_the_snapshot_without_a_full_read(
+    client, three, make_article, monkeypatch
+):
+    assert headline(client)["total"] == 3
+    reads = []
+    read_facts = facts.read_facts
+
+    def recorded(version, articles):
+        reads.append("changed" if articles.query.where else "all")
+        return read_facts(version, articles)
+
+    monkeypatch.setattr(facts, "read_facts", recorded)
+
+    new = make_article(topics=["Robotics"], quality=90)
+    with transaction.atomic():
+        bump_data_version()
+    assert headline(client)["total"] == 4
+    assert_snapshot_is_fresh()
+
+    curation.set_quality(Article.objects.filter(pk=three[0].pk), 75)
+    assert headline(client)["median_quality"] == 75
+    assert_snapshot_is_fresh()
+
+    curation.hide(Article.objects.filter(pk=new.pk))
+    assert headline(client)["total"] == 3
+    assert_snapshot_is_fresh()
+
+    ethics, robotics = Topic.objects.get(slug="ethics"), Topic.objects.get(slug="robotics")
+    curation.merge_topics(ethics, robotics)
+    assert headline(client)["topics"] == 1
+    assert_snapshot_is_fresh()
+
+    with transaction.atomic():
+        Article.objects.filter(pk=three[2].pk).delete()
+        bump_data_version()
+    assert headline(client)["total"] == 2
+    # Each request read only the changed articles; the four checks above read them all.
+    assert reads == ["changed", "all"] * 4 + ["changed"]
+    assert_snapshot_is_fresh()
+
+
+def test_a_write_without_a_bump_is_still_seen(client, three):
+    assert headline(client)["with_quality"] == 2
+    Article.objects.filter(pk=three[2].pk).update(quality=5)
+    assert ArticleChange.objects.get(article_id=three[2].pk).version is None
+    other_filters = client.get("/dashboard/?quality_min=0")  # not cached yet
+    assert other_filters.context["figures"]["headline"]["with_quality"] == 3
+    assert_snapshot_is_fresh()
+
+
+def test_the_log_marks_only_the_columns_the_dashboard_counts(three):
+    ArticleChange.objects.all().delete()
+    Article.objects.filter(pk=three[0].pk).update(title="A new title", excerpt="Other words")
+    assert not ArticleChange.objects.exists()
+    Article.objects.filter(pk=three[0].pk).update(heat=11)
+    ArticleTopic.objects.filter(article=three[1]).first().delete()
+    Article.objects.filter(pk=three[2].pk).update(published_at=datetime(2020, 1, 1, tzinfo=UTC))
+    marked = dict(ArticleChange.objects.values_list("article_id", "version"))
+    assert marked == {three[0].pk: None, three[1].pk: None, three[2].pk: None}
+    with transaction.atomic():
+        bump_data_version()
+    assert set(ArticleChange.objects.values_list("version", flat=True)) == {current_data_version()}
+
+
+def test_a_version_going_back_means_another_database(client, three):
+    facts.current_facts(current_data_version() + 5)
+    assert headline(client)["total"] == 3
+    assert_snapshot_is_fresh()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite drops triggers on ALTER")
+def test_triggers_lost_to_a_table_rebuild_are_put_back(three):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER articles_change_article_update")
+    before = current_data_version()
+    changes.ensure_triggers(sender=None)
+    Article.objects.filter(pk=three[0].pk).update(quality=1)
+    assert ArticleChange.objects.get(article_id=three[0].pk).version is None
+    # Changes made while a trigger was missing were not logged: every article counts as changed.
+    assert current_data_version() == before + 1
+    assert ArticleChange.objects.filter(version=before + 1).count() == 2
