@@ -17,7 +17,7 @@ reads the ids it matches. Visibility is read through the same queryset rule.
 """
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
@@ -46,9 +46,9 @@ def datetime_of(moment):
     return EPOCH + timedelta(microseconds=int(moment))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Facts:
-    version: int
+    version: int  # the one field that changes: a refresh that finds no change relabels it
     columns: dict  # name → array, one entry per article, sorted by id
     pair_article: np.ndarray  # article id of each article–topic pair
     pair_topic: np.ndarray
@@ -159,7 +159,8 @@ def refreshed(facts, version):
     """`facts` brought up to `version`: the changed articles read again, the others kept."""
     changed = changed_since(facts.version)
     if not len(changed):
-        return replace(facts, version=version)
+        facts.version = version
+        return facts
     if len(changed) > max(REREAD_SHARE * len(facts.ids), ID_CHUNK):
         return read_facts(version, Article.objects.all())
     fresh = [
