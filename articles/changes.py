@@ -18,11 +18,15 @@ FACT_COLUMNS = ("published_at", "provider_id", "quality", "heat", "status", "is_
 
 
 def _sqlite_mark(row):
-    # Delete then insert, not INSERT OR REPLACE or an upsert: an outer INSERT OR IGNORE would
-    # impose its own conflict policy on those and leave an older version in place.
+    # An article is marked once per transaction however many of its rows change (an import
+    # writes its topics right after it): a mark already pending costs two lookups, no write.
+    # Plain statements, not INSERT OR REPLACE or an upsert: an outer INSERT OR IGNORE would
+    # impose its own conflict policy on those and could leave an older version in place.
     return (
-        f"DELETE FROM {LOG} WHERE article_id = {row}; "  # noqa: S608 - constant names
-        f"INSERT INTO {LOG} (article_id, version) VALUES ({row}, NULL);"
+        f"UPDATE {LOG} SET version = NULL "  # noqa: S608 - constant names
+        f"WHERE article_id = {row} AND version IS NOT NULL; "
+        f"INSERT INTO {LOG} (article_id, version) SELECT {row}, NULL "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {LOG} WHERE article_id = {row});"
     )
 
 
@@ -58,6 +62,7 @@ POSTGRESQL_FUNCTIONS = [
     LANGUAGE sql AS $$
         INSERT INTO articles_articlechange (article_id, version) VALUES (changed, NULL)
         ON CONFLICT (article_id) DO UPDATE SET version = NULL
+        WHERE articles_articlechange.version IS NOT NULL
     $$""",
     """CREATE OR REPLACE FUNCTION articles_article_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$

@@ -20,11 +20,12 @@ Every linked figure links to the reader list that shows exactly the articles it 
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 from urllib.parse import urlencode
 
 import numpy as np
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from ..cache import cached, current_data_version, digest
@@ -54,8 +55,14 @@ def list_url(params, **replace):
     """The reader list for `params`, with the named parameters replaced (None drops one)."""
     kept = [(name, value) for name, value in params if name not in replace]
     kept += [(name, value) for name, value in replace.items() if value is not None]
-    url = reverse("articles:article_list")
+    url = list_path(get_script_prefix())
     return f"{url}?{urlencode(kept)}" if kept else url
+
+
+@cache
+def list_path(script_prefix):
+    """The list's path under a script prefix (a cold dashboard links to it hundreds of times)."""
+    return reverse("articles:article_list")
 
 
 def plain_number(value):
