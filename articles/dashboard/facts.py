@@ -280,10 +280,12 @@ class Selection:
 
 def counted_array(values):
     """(distinct values, how many times each) of an integer array."""
-    if len(values) and values.min() >= 0 and values.max() < 10_000_000:
-        counts = np.bincount(values)  # for ids and day numbers: quicker than sorting
-        present = np.flatnonzero(counts)
-        return present, counts[present]
+    if len(values):
+        low, high = int(values.min()), int(values.max())
+        if high - low < 10_000_000:  # ids and day numbers: counting beats sorting
+            counts = np.bincount(values - low)
+            present = np.flatnonzero(counts)
+            return present + low, counts[present]
     return np.unique(values, return_counts=True)
 
 

@@ -15,6 +15,7 @@ from articles import changes, curation
 from articles.cache import bump_data_version, current_data_version
 from articles.dashboard import facts
 from articles.models import Article, ArticleChange, ArticleTopic, Topic
+from tests.importing import run_manage, write_article
 
 
 def assert_snapshot_is_fresh():
@@ -126,3 +127,28 @@ def test_triggers_lost_to_a_table_rebuild_are_put_back(three):
     # Changes made while a trigger was missing were not logged: every article counts as changed.
     assert current_data_version() == before + 1
     assert ArticleChange.objects.filter(version=before + 1).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_another_process_reaches_this_process_snapshot(client, tmp_path, monkeypatch):
+    write_article(tmp_path, "a.md", title="First", quality=30)
+    write_article(tmp_path, "b.md", title="Second", quality=50)
+    assert run_manage("import_articles", str(tmp_path))[0] == 0
+    assert headline(client)["median_quality"] == 40
+    reads = []
+    read_facts = facts.read_facts
+    monkeypatch.setattr(
+        facts,
+        "read_facts",
+        lambda version, articles: reads.append(articles) or read_facts(version, articles),
+    )
+
+    write_article(tmp_path, "b.md", title="Second", quality=90)
+    write_article(tmp_path, "c.md", title="Third", quality=100)
+    assert run_manage("import_articles", str(tmp_path))[0] == 0
+    figures = headline(client)
+    assert (figures["total"], figures["median_quality"]) == (3, 90)
+    assert [sorted(articles.values_list("title", flat=True)) for articles in reads] == [
+        ["Second", "Third"]
+    ]
+    assert_snapshot_is_fresh()
