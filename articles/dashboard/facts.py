@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.models import Func, Q, TextField
 from django.utils import timezone
 
+from ..filters import local_today, period_start
 from ..models import Article, ArticleChange, ArticleTopic, Audience
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -68,16 +69,52 @@ class Facts:
         return mask
 
     def select(self, audience, filterset, params):
-        """The Selection a valid filterset makes: without filters (`params` empty) the
-        audience's visibility column, else the ids its queryset matches."""
-        if not params:
-            return Selection(self, self.columns[f"visible_{audience}"])
+        """The Selection a valid filterset makes: the audience's visibility column narrowed
+        by the filters the columns can answer (`ON_COLUMNS`), else the ids its queryset
+        matches (a search, a type, a category, an image)."""
+        mask = self.columns[f"visible_{audience}"]
+        filterset.is_valid()
+        cleaned = filterset.form.cleaned_data
+        if {name for name, _ in params} <= ON_COLUMNS.keys():
+            for name in {name for name, _ in params}:
+                mask = mask & ON_COLUMNS[name](self, cleaned[name])
+            return Selection(self, mask)
         return Selection(self, self.rows_of(ids_of(filterset.qs)))
+
+    def with_topics(self, topics):
+        rows = self.pair_rows[np.isin(self.pair_topic, [topic.pk for topic in topics])]
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[rows] = True
+        return mask
+
+    def on_day_or_after(self, day):
+        return self.columns["day"] >= day_number(day)
+
+    def on_day_or_before(self, day):
+        days = self.columns["day"]
+        return (days != NO_DAY) & (days <= day_number(day))
 
     @cached_property
     def pair_rows(self):
         """The row (index into the columns) of each pair's article."""
         return np.searchsorted(self.ids, self.pair_article)
+
+
+# The filters of filters.ArticleFilter that these columns answer, each with the same meaning as
+# its SQL there (tests/data/test_dashboard_facts.py checks each against the filterset's ids):
+# the dashboard's common filters then need no query at all.
+ON_COLUMNS = {
+    "topic": Facts.with_topics,  # any of the topics
+    "provider": lambda facts, providers: np.isin(
+        facts.columns["provider"], [provider.pk for provider in providers]
+    ),
+    # NaN (no score) fails both comparisons, as NULL does.
+    "quality_min": lambda facts, low: facts.columns["quality"] >= low,
+    "quality_max": lambda facts, high: facts.columns["quality"] <= high,
+    "date_from": Facts.on_day_or_after,
+    "date_to": Facts.on_day_or_before,
+    "period": lambda facts, period: facts.on_day_or_after(period_start(period, local_today())),
+}
 
 
 def fetched(queryset, *fields):

@@ -20,7 +20,7 @@ Every linked figure links to the reader list that shows exactly the articles it 
 
 from datetime import timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
@@ -43,6 +43,9 @@ from . import rising
 from .buckets import bucket_counts, quality_bins, time_buckets
 from .facts import Selection, counted, current_facts
 
+# What the figures read of a topic or provider: their names, not their descriptions or images.
+TOPIC_NAMES = Topic.objects.only("name", "slug", "parent_id")
+PROVIDER_NAMES = Provider.objects.only("name", "domain")
 SERIES_TOPICS = 5
 TOP_BARS = 15
 QUALITY_BIN = 10
@@ -56,7 +59,15 @@ def list_url(params, **replace):
     kept = [(name, value) for name, value in params if name not in replace]
     kept += [(name, value) for name, value in replace.items() if value is not None]
     url = list_path(get_script_prefix())
-    return f"{url}?{urlencode(kept)}" if kept else url
+    return (
+        f"{url}?{'&'.join(query_pair(name, str(value)) for name, value in kept)}" if kept else url
+    )
+
+
+@lru_cache(maxsize=4096)
+def query_pair(name, value):
+    """ "name=value", encoded (a cold dashboard encodes the same few pairs hundreds of times)."""
+    return urlencode([(name, value)])
 
 
 @cache
@@ -283,7 +294,7 @@ def series_topics(topic_counts_without_topic_filter, cleaned, total):
         order = ranked({pk: counts.get(pk, 0) for pk in topics}, {})
         return [topics[pk] for pk in order[:SERIES_TOPICS]]
     candidates = sorted(counts, key=lambda pk: -counts[pk])[:TOPIC_CANDIDATES]
-    topics = Topic.objects.in_bulk(candidates)
+    topics = TOPIC_NAMES.in_bulk(candidates)
     candidates = ranked({pk: counts[pk] for pk in topics}, {pk: t.name for pk, t in topics.items()})
     parents = {topics[pk].parent_id for pk in candidates}
     specific = [pk for pk in candidates if pk not in parents]
@@ -295,7 +306,7 @@ def topic_figures(counts, params):
     """The top topics of `counts` (which leave out the topic filter); a bar replaces it."""
     selected = {value for name, value in params if name == "topic"}
     top = sorted(counts, key=lambda pk: -counts[pk])[: TOP_BARS * 2]
-    topics = Topic.objects.in_bulk(top)
+    topics = TOPIC_NAMES.in_bulk(top)
     order = ranked({pk: counts[pk] for pk in topics}, {pk: t.name for pk, t in topics.items()})
     return [
         {
@@ -314,7 +325,7 @@ def provider_figures(articles, params):
     selected = {value.lower() for name, value in params if name == "provider"}
     counts = articles.per_provider()
     top = sorted(counts, key=lambda pk: -counts[pk])[: TOP_BARS * 2]
-    providers = Provider.objects.in_bulk(top)
+    providers = PROVIDER_NAMES.in_bulk(top)
     names = {pk: provider.name or provider.domain for pk, provider in providers.items()}
     return [
         {
@@ -413,8 +424,8 @@ def rising_figures(topic_facet, provider_facet, params, bounds):
 
     topics = rising_among(topic_facet, Selection.per_topic, skip_ubiquitous=True)
     providers = rising_among(provider_facet, Selection.per_provider)
-    topic_rows = Topic.objects.in_bulk([entry["key"] for entry in topics])
-    provider_rows = Provider.objects.in_bulk([entry["key"] for entry in providers])
+    topic_rows = TOPIC_NAMES.in_bulk([entry["key"] for entry in topics])
+    provider_rows = PROVIDER_NAMES.in_bulk([entry["key"] for entry in providers])
 
     def described(entries, rows, key, link):
         found = []

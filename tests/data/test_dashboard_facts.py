@@ -5,16 +5,19 @@ up to date from the change log, must equal one read afresh from the articles, an
 figures must count what the list counts.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 
 from articles import changes, curation
 from articles.cache import bump_data_version, current_data_version
 from articles.dashboard import facts
-from articles.models import Article, ArticleChange, ArticleTopic, Topic
+from articles.dashboard.figures import filterset_for
+from articles.filters import filter_params
+from articles.models import Article, ArticleChange, ArticleStatus, ArticleTopic, Topic, audience
 from tests.importing import run_manage, write_article
 
 
@@ -152,3 +155,56 @@ def test_an_import_in_another_process_reaches_this_process_snapshot(client, tmp_
         ["Second", "Third"]
     ]
     assert_snapshot_is_fresh()
+
+
+FILTER_VALUES = {
+    "topic": ["robotics", "ethics", "vision"],
+    "provider": ["a.example", "b.example", "c.example"],
+    "quality_min": ["0", "40", "61"],
+    "quality_max": ["0", "59", "100"],
+    "date_from": ["2024-03-10", "2024-03-11"],
+    "date_to": ["2024-03-10", "2024-03-12"],
+    "period": ["today", "7d", "30d", "year"],
+}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_filters_the_columns_answer_select_what_the_filterset_selects(
+    make_article, make_provider, admin_user, settings, zone
+):
+    settings.TIME_ZONE = zone
+    providers = [make_provider(domain) for domain in FILTER_VALUES["provider"]]
+    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    moments = [
+        datetime(2024, 3, 10, 3, 59, tzinfo=UTC),  # the 9th in New York
+        datetime(2024, 3, 11, 4, 0, tzinfo=UTC),
+        datetime(2024, 3, 12, 23, 59, 59, tzinfo=UTC),
+        today,
+        today - timedelta(days=6, hours=11),
+        None,
+    ]
+    topic_sets = [["Robotics"], ["Ethics", "Vision"], [], ["Vision"]]
+    for n in range(36):
+        make_article(
+            published_at=moments[n % len(moments)],
+            provider=providers[n % 3],
+            topics=topic_sets[n % len(topic_sets)],
+            quality=[None, 0, 40, 59, 61, 100, 1_000_000][n % 7],
+            status=ArticleStatus.HIDDEN if n % 11 == 0 else ArticleStatus.PUBLISHED,
+        )
+    snapshot = facts.current_facts(current_data_version())
+    combos = [[(name, value)] for name, values in FILTER_VALUES.items() for value in values]
+    combos += [
+        [("topic", "robotics"), ("topic", "vision"), ("quality_min", "40")],
+        [("provider", "a.example"), ("provider", "c.example"), ("date_to", "2024-03-12")],
+        [("period", "7d"), ("quality_max", "59"), ("topic", "ethics")],
+        [("date_from", "2024-03-10"), ("date_to", "2024-03-11"), ("provider", "b.example")],
+    ]
+    for user in (AnonymousUser(), admin_user):
+        for combo in combos:
+            filterset = filterset_for(user, combo)
+            assert filterset.is_valid(), combo
+            params = filter_params(filterset.form.cleaned_data)
+            selected = snapshot.select(audience(user), filterset, params)
+            expected = sorted(filterset.qs.values_list("pk", flat=True))
+            assert snapshot.ids[selected.mask].tolist() == expected, combo
