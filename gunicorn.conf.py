@@ -12,3 +12,9 @@ graceful_timeout = 10
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+
+
+def post_worker_init(worker):
+    from articles.dashboard.facts import read_in_background
+
+    read_in_background()

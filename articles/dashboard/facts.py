@@ -22,10 +22,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Func, Q, TextField
 from django.utils import timezone
 
+from ..cache import current_data_version
 from ..filters import local_today, period_start
 from ..models import Article, ArticleChange, ArticleTopic, Audience
 
@@ -234,6 +235,21 @@ def current_facts(version):
         else:
             _facts = refreshed(_facts, version)
         return _facts
+
+
+def read_in_background():
+    """Read the snapshot on a thread of its own: a new web worker calls it (gunicorn.conf.py),
+    so that its first dashboard does not wait half a second for it."""
+
+    def read():
+        try:
+            current_facts(current_data_version())
+        except DatabaseError:
+            pass  # not migrated yet, or unreachable: the first request reports it
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=read, name="dashboard-snapshot", daemon=True).start()
 
 
 def forget():

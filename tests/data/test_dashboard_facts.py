@@ -5,6 +5,7 @@ up to date from the change log, must equal one read afresh from the articles, an
 figures must count what the list counts.
 """
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -208,3 +209,13 @@ def test_the_filters_the_columns_answer_select_what_the_filterset_selects(
             selected = snapshot.select(audience(user), filterset, params)
             expected = sorted(filterset.qs.values_list("pk", flat=True))
             assert snapshot.ids[selected.mask].tolist() == expected, combo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_web_worker_reads_the_snapshot_on_a_thread_of_its_own(three):
+    facts.read_in_background()
+    reader = next(thread for thread in threading.enumerate() if thread.name == "dashboard-snapshot")
+    reader.join(timeout=30)
+    read_there = facts._facts
+    assert read_there.ids.tolist() == sorted(article.pk for article in three)
+    assert facts.current_facts(current_data_version()) is read_there
