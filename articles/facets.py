@@ -215,6 +215,10 @@ def compute_counts(filterset, selected):
         counts[facet] = from_summary(facet, passes[ignored], selected)
     if postgresql and topic_ignored in passes:
         window = [pk for row in passes[topic_ignored] for pk in row["ids"]]
+    elif postgresql:
+        window = list(
+            newest(filtered_except(filterset, topic_ignored)).values_list("pk", flat=True)
+        )
     else:
         window = newest(filtered_except(filterset, topic_ignored))
     counts["topic"] = topic_counts(window, selected["topic"])
