@@ -249,7 +249,9 @@ def read_in_background():
         finally:
             connections.close_all()
 
-    threading.Thread(target=read, name="dashboard-snapshot", daemon=True).start()
+    reader = threading.Thread(target=read, name="dashboard-snapshot", daemon=True)
+    reader.start()
+    return reader
 
 
 def forget():

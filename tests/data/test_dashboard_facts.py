@@ -5,7 +5,6 @@ up to date from the change log, must equal one read afresh from the articles, an
 figures must count what the list counts.
 """
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -213,9 +212,10 @@ def test_the_filters_the_columns_answer_select_what_the_filterset_selects(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_web_worker_reads_the_snapshot_on_a_thread_of_its_own(three):
-    facts.read_in_background()
-    reader = next(thread for thread in threading.enumerate() if thread.name == "dashboard-snapshot")
+    reader = facts.read_in_background()
+    assert reader.daemon  # never holds a stopping worker up
     reader.join(timeout=30)
+    assert not reader.is_alive()
     read_there = facts._facts
     assert read_there.ids.tolist() == sorted(article.pk for article in three)
     assert facts.current_facts(current_data_version()) is read_there
